@@ -79,7 +79,7 @@ void run_inference(FuzzedDataProvider& in, const Model& model, const std::map<st
   const auto all = gpus();
   const Gpu& gpu = all[in.ConsumeIntegralInRange<std::size_t>(0, all.size() - 1)];
   fuzz::check_fit(fit(report.value(), gpu), report.value());
-  switch (in.ConsumeIntegralInRange<int>(0, 63)) {
+  switch (in.ConsumeIntegralInRange<int>(0, 127)) {
     case 0: {  // the inverse solves: about a hundred estimates each, so only now and then
       auto s = solve_inference(model, opts.value(), gpu, in.ConsumeIntegralInRange<std::uint32_t>(1, 8));
       fuzz::check_if_error(s);
@@ -116,7 +116,7 @@ void run_training(FuzzedDataProvider& in, const Model& model, const std::map<std
   const auto all = gpus();
   const Gpu& gpu = all[in.ConsumeIntegralInRange<std::size_t>(0, all.size() - 1)];
   fuzz::check_fit(fit(report.value(), gpu), report.value());
-  switch (in.ConsumeIntegralInRange<int>(0, 63)) {
+  switch (in.ConsumeIntegralInRange<int>(0, 127)) {
     case 0: {
       auto s = solve_training(model, opts.value(), gpu, in.ConsumeIntegralInRange<std::uint32_t>(1, 8));
       fuzz::check_if_error(s);
