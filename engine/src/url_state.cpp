@@ -4,19 +4,15 @@
 #include <optional>
 #include <utility>
 
+#include "form_urlencoded.hpp"
 #include "json_reader.hpp"
 #include "vram/catalog.hpp"
 #include "vram/gpus.hpp"
 #include "vram/options.hpp"
 
 namespace vram {
+namespace detail {
 namespace {
-
-using Pair = std::pair<std::string, std::string>;
-
-constexpr std::size_t kMaxKnobValueBytes = 256;  // the longest knob value, lora_targets, is ~60
-constexpr std::size_t kMaxHubIdBytes = 96 + 1 + 96;  // the Hub limits org and repo names to 96 chars
-constexpr std::size_t kMaxShortBytes = 16;           // units, lang
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -44,8 +40,8 @@ std::string form_decode(std::string_view s) {
   return out;
 }
 
-// Well-formed UTF-8 as the Encoding standard's decoder accepts it (no overlong forms, surrogates
-// or code points above U+10FFFF).
+}  // namespace
+
 bool valid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
@@ -79,16 +75,8 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-// The form-urlencoded parser: split on '&', drop empty sequences, name = up to the first '='.
-// Pairs whose name or value is not UTF-8 after decoding come back with `bad_utf8` set.
-struct RawPair {
-  std::string name;
-  std::string value;
-  bool bad_utf8 = false;
-};
-
-std::vector<RawPair> form_parse(std::string_view input) {
-  std::vector<RawPair> out;
+std::vector<FormPair> parse_form_urlencoded(std::string_view input) {
+  std::vector<FormPair> out;
   std::size_t start = 0;
   while (start <= input.size()) {
     std::size_t end = input.find('&', start);
@@ -96,16 +84,29 @@ std::vector<RawPair> form_parse(std::string_view input) {
     const std::string_view seq = input.substr(start, end - start);
     if (!seq.empty()) {
       const std::size_t eq = seq.find('=');
-      RawPair p;
-      p.name = form_decode(seq.substr(0, eq));
-      p.value = eq == std::string_view::npos ? std::string() : form_decode(seq.substr(eq + 1));
-      p.bad_utf8 = !valid_utf8(p.name) || !valid_utf8(p.value);
-      out.push_back(std::move(p));
+      out.push_back({form_decode(seq.substr(0, eq)), eq == std::string_view::npos ? std::string() : form_decode(seq.substr(eq + 1))});
     }
     start = end + 1;
   }
   return out;
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::valid_utf8;
+
+// A decoded parameter; `bad_utf8` when its name or value is not UTF-8 (the browser would show U+FFFD).
+struct RawPair {
+  std::string name;
+  std::string value;
+  bool bad_utf8 = false;
+};
+
+constexpr std::size_t kMaxKnobValueBytes = 256;  // the longest knob value, lora_targets, is ~60
+constexpr std::size_t kMaxHubIdBytes = 96 + 1 + 96;  // the Hub limits org and repo names to 96 chars
+constexpr std::size_t kMaxShortBytes = 16;           // units, lang
 
 // A value for a message: short, and cut on a UTF-8 boundary.
 std::string shown(std::string_view v) {
@@ -147,9 +148,11 @@ bool hub_id(std::string_view s) {
 }
 
 // RFC 4648 §5 base64url (also the standard alphabet), padding optional, as atob() after the page's
-// '-'→'+', '_'→'/' mapping accepts it (forgiving-base64: a length ≡ 1 mod 4 is invalid).
+// '-'→'+', '_'→'/' mapping accepts it (WHATWG forgiving-base64 decode: padding only to a multiple
+// of 4, a length ≡ 1 mod 4 is invalid).
 std::optional<std::string> base64url_decode(std::string_view s) {
-  while (!s.empty() && s.back() == '=') s.remove_suffix(1);
+  if (s.size() % 4 == 0)
+    for (int k = 0; k < 2 && !s.empty() && s.back() == '='; ++k) s.remove_suffix(1);
   if (s.size() % 4 == 1) return std::nullopt;
   std::string out;
   out.reserve(s.size() / 4 * 3 + 2);
@@ -329,7 +332,11 @@ Result<UrlState> decode_url_state(std::string_view fragment) {
   if (!fragment.empty() && (fragment.front() == '#' || fragment.front() == '?')) fragment.remove_prefix(1);
 
   UrlState s;
-  const std::vector<RawPair> pairs = form_parse(fragment);
+  std::vector<RawPair> pairs;
+  for (detail::FormPair& p : detail::parse_form_urlencoded(fragment)) {
+    const bool bad_utf8 = !valid_utf8(p.name) || !valid_utf8(p.value);
+    pairs.push_back({std::move(p.name), std::move(p.value), bad_utf8});
+  }
   // Scalar parameters: the first occurrence counts (URLSearchParams.get), as the page read them.
   std::vector<const RawPair*> first;
   static constexpr std::array<std::string_view, 10> kScalars{"model", "hub", "manual", "config", "source", "tab", "gpu", "gpus", "units", "lang"};
