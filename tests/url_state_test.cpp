@@ -210,6 +210,9 @@ TEST_CASE("url_state: every bad parameter is dropped and named", "[url_state]") 
   // Invalid UTF-8 after percent-decoding: the parameter, by its name.
   require_ignored("units=%FF", "units");
   require_ignored("training.loraTargets=%C3%28", "training.loraTargets");
+  auto s = decode("units=%FF&units=GB&tab=training&tab=%FF");  // the first one counts, even a bad one
+  CHECK(ignored_fields(s) == std::vector<std::string>{"units"});
+  CHECK((s.units.empty() && s.tab == "training"));
   // Unknown names are skipped silently (links from newer versions), also when not UTF-8.
   CHECK(decode("future=1&other.knob=2&%FF=1&x=%FF&=&&").ignored.empty());
 }

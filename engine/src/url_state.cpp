@@ -340,21 +340,23 @@ Result<UrlState> decode_url_state(std::string_view fragment) {
   // Scalar parameters: the first occurrence counts (URLSearchParams.get), as the page read them.
   std::vector<const RawPair*> first;
   static constexpr std::array<std::string_view, 10> kScalars{"model", "hub", "manual", "config", "source", "tab", "gpu", "gpus", "units", "lang"};
+  // A name that is not UTF-8 cannot be one of ours: skipped like any unknown name; a value that is
+  // not makes the parameter (knob or the first of a scalar) an ignored one.
+  const auto not_utf8 = [&s](const RawPair& p) { s.ignored.push_back(bad(ErrorCode::InvalidValue, p.name, "is not UTF-8 text once percent-decoded")); };
   for (const RawPair& p : pairs) {
-    if (p.bad_utf8) {
-      // A name that is not UTF-8 cannot be one of ours: skipped like any unknown name.
-      if (valid_utf8(p.name) && (one_of(kScalars, p.name) || p.name.find('.') != std::string::npos))
-        s.ignored.push_back(bad(ErrorCode::InvalidValue, p.name, "is not UTF-8 text once percent-decoded"));
-      continue;
-    }
     if (!one_of(kScalars, p.name)) continue;
     bool seen = false;
     for (const RawPair* q : first) seen = seen || q->name == p.name;
-    if (!seen) first.push_back(&p);
+    if (seen) continue;
+    first.push_back(&p);
+    if (p.bad_utf8) not_utf8(p);
   }
-  read_model(first, s);
+  std::vector<const RawPair*> good;
+  for (const RawPair* p : first)
+    if (!p->bad_utf8) good.push_back(p);
+  read_model(good, s);
 
-  for (const RawPair* p : first) {
+  for (const RawPair* p : good) {
     const std::string& v = p->value;
     if (p->name == "tab") {
       if (one_of(kTabs, v)) s.tab = v;
@@ -378,11 +380,14 @@ Result<UrlState> decode_url_state(std::string_view fragment) {
 
   // Knobs "<tab>.<camelKey>", in link order; a later valid one replaces an earlier one.
   for (const RawPair& p : pairs) {
-    if (p.bad_utf8) continue;
     const std::size_t dot = p.name.find('.');
     if (dot == std::string::npos) continue;
     const std::string_view tab = std::string_view(p.name).substr(0, dot);
-    if (!one_of(kTabs, tab)) continue;
+    if (!one_of(kTabs, tab) || !valid_utf8(p.name)) continue;
+    if (p.bad_utf8) {
+      not_utf8(p);
+      continue;
+    }
     const std::string_view key = std::string_view(p.name).substr(dot + 1);
     auto r = knob(tab, key, p.value, p.name);
     if (!r) {
