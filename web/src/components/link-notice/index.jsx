@@ -3,6 +3,8 @@
 import { useI18n } from '../../app-context.js';
 import './link-notice.css';
 
+const MAX_SHOWN = 12; // a hostile link can drop thousands
+
 export function LinkNotice({ app, compact = false }) {
   const { t } = useI18n();
   const list = app.linkIgnored.value;
@@ -10,14 +12,15 @@ export function LinkNotice({ app, compact = false }) {
   return (
     <div class={`link-notice${compact ? ' compact' : ''}`} role="status" data-testid="link-notice">
       <span>{t(compact ? 'link.ignored.short' : 'link.ignored', { n: list.length })}</span>{' '}
-      {list.map((e, i) => (
+      {list.slice(0, MAX_SHOWN).map((e, i) => (
         <span key={i}>
           {i ? ', ' : ''}
           <code title={e.message} data-testid="link-ignored">
-            {e.field}
+            {e.field.length > 60 ? `${e.field.slice(0, 60)}…` : e.field}
           </code>
         </span>
       ))}
+      {list.length > MAX_SHOWN ? ` ${t('link.more', { n: list.length - MAX_SHOWN })}` : null}
       <button type="button" class="dismiss" aria-label={t('link.dismiss')} title={t('link.dismiss')} onClick={() => (app.linkIgnored.value = [])} data-testid="link-notice-dismiss">
         ×
       </button>
