@@ -4,7 +4,9 @@
 import { TABS, UNITS, SOURCES } from '../app-state.js';
 import { LANGS } from '../i18n/index.js';
 
-const MAX_CONFIG_CHARS = 8000;
+// A pasted config travels in the link up to this many UTF-8 bytes (the engine's kMaxUrlConfigBytes,
+// url_state.hpp, refuses longer ones when the link is opened).
+const MAX_CONFIG_BYTES = 8000;
 
 const b64url = {
   enc: (s) => btoa(String.fromCharCode(...new TextEncoder().encode(s))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
@@ -17,7 +19,7 @@ export function serialize(app) {
   if (src === 'catalog') q.set('model', app.catalogId.value);
   else if (src === 'hub' && app.hub.id.value) q.set('hub', app.hub.id.value);
   else if (src === 'manual') q.set('manual', JSON.stringify(app.manual.value));
-  else if (src === 'paste' && app.pasteText.value.length <= MAX_CONFIG_CHARS) q.set('config', b64url.enc(app.pasteText.value));
+  else if (src === 'paste' && new TextEncoder().encode(app.pasteText.value).length <= MAX_CONFIG_BYTES) q.set('config', b64url.enc(app.pasteText.value));
   else q.set('source', src);
   q.set('tab', app.tab.value);
   for (const t of TABS) {
