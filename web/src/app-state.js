@@ -178,6 +178,8 @@ export function createAppState(M, { language } = {}) {
 
   // ---- presentation ----
   const units = signal('GiB');
+  /** Parameters of the last applied link (or widget attributes) that were dropped: [{code, field, message}]. */
+  const linkIgnored = signal([]);
   const lang = signal(language ?? detectLang(globalThis.navigator?.languages ?? []));
 
   // The token lives in this signal; sessionStorage only while "remember" is ticked.
@@ -232,7 +234,7 @@ export function createAppState(M, { language } = {}) {
       hub.summary.value = null;
       hub.headers.value = null;
       hub.status.value = 'error';
-      hub.error.value = e instanceof HubLoadError ? { kind: e.kind, status: e.status, detail: e.detail } : { kind: 'network', detail: String(e?.message ?? e) };
+      hub.error.value = e instanceof HubLoadError ? { kind: e.kind, status: e.status, detail: e.detail, vars: e.vars } : { kind: 'network', detail: String(e?.message ?? e) };
     }
   }
 
@@ -283,6 +285,7 @@ export function createAppState(M, { language } = {}) {
     fit,
     units,
     lang,
+    linkIgnored,
     setKnob,
     setLang,
     setToken,
