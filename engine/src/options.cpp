@@ -56,8 +56,11 @@ class Reader {
     if (!v) return fallback;
     errno = 0;
     char* end = nullptr;
-    const double d = std::strtod(v->c_str(), &end);
-    if (v->empty() || *end != '\0' || errno != 0 || !std::isfinite(d) || d < min || d > max) {
+    // Decimal only: strtod also reads hex floats ("0x1p-1") and "inf"/"nan", which JS Number() and
+    // a permalink reader would not, so a value would mean different things to different front ends.
+    const bool decimal = v->find_first_not_of("0123456789+-.eE") == std::string::npos;
+    const double d = decimal ? std::strtod(v->c_str(), &end) : 0.0;
+    if (!decimal || v->empty() || *end != '\0' || errno != 0 || !std::isfinite(d) || d < min || d > max) {
       fail(key, "must be a number in [" + trim(min) + ", " + trim(max) + "], got \"" + *v + "\"");
       return fallback;
     }
