@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
 import { widgetSite } from './vite.widget.js';
+import { cspPlugin } from './csp.js';
 
 // The engine module built by CMake (`cmake --preset wasm && cmake --build build/wasm`).
 const engineDir =
@@ -26,7 +27,7 @@ const precompileWasm = () => ({
 
 export default defineConfig({
   base: './', // relative URLs: dist/ works from any static host and sub-path
-  plugins: [preact({ devToolsInProd: false, prefreshEnabled: true }), precompileWasm(), widgetSite(engineDir)], // widgetSite: + dist/widget/, dist/demo/
+  plugins: [preact({ devToolsInProd: false, prefreshEnabled: true }), precompileWasm(), widgetSite(engineDir), cspPlugin()], // widgetSite: + dist/widget/, dist/demo/; cspPlugin: the CSP <meta> (csp.js)
   resolve: { alias: { '@engine': engineDir } },
   server: { fs: { allow: ['..', engineDir] } },
   build: {

@@ -3,10 +3,11 @@
 //   dist/widget/vramcalc-widget.js   classic script (IIFE): <script src=…>
 //   dist/widget/vramcalc-widget.mjs  ES module:           <script type=module src=…>
 //   dist/widget/vramcalc.wasm        the engine, found next to whichever script loaded it
-// and web/demo/ is copied to dist/demo/ (the demo blog post).
+// and web/demo/ is copied to dist/demo/ (the demo blog post, with the page's CSP: csp.js).
 import { build, transformWithEsbuild } from 'vite';
 import preact from '@preact/preset-vite';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { withCsp } from './csp.js';
 import { resolve } from 'node:path';
 
 const WASM_URL = '\0vramcalc:wasm-url';
@@ -96,7 +97,13 @@ export function widgetSite(engineDir) {
       const outDir = resolve(cfg.root, cfg.build.outDir);
       await build(widgetConfig({ root: cfg.root, engineDir, outDir }));
       const demo = resolve(cfg.root, 'demo');
-      if (existsSync(demo)) cpSync(demo, resolve(outDir, 'demo'), { recursive: true });
+      if (!existsSync(demo)) return;
+      cpSync(demo, resolve(outDir, 'demo'), { recursive: true });
+      // The demo post runs under the page's strict policy too: a blog can embed the widget with it.
+      for (const f of readdirSync(resolve(outDir, 'demo')).filter((n) => n.endsWith('.html'))) {
+        const file = resolve(outDir, 'demo', f);
+        writeFileSync(file, withCsp(readFileSync(file, 'utf8')));
+      }
     },
   };
 }

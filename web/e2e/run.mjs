@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startPreview, launch, WEB_DIR, lowestContrast } from './lib.mjs';
 import { runWidgetTests } from './widget.mjs';
 import { runAccuracyTests } from './accuracy.mjs';
+import { runWebsecTests } from './websec.mjs';
 
 const CLI = process.env.VRAMCALC_CLI ?? join(WEB_DIR, '../build/native/tools/cli/vramcalc');
 const ART = join(WEB_DIR, 'e2e-artifacts');
@@ -565,6 +566,13 @@ try {
   const a = await runAccuracyTests();
   passed += a.passed;
   failed += a.failed;
+}
+
+// Safe Hub loading, the token's whereabouts and the Content-Security-Policy (e2e/websec.mjs).
+{
+  const w = await runWebsecTests();
+  passed += w.passed;
+  failed += w.failed;
 }
 
 console.log(`screenshots: ${screenshots.map((p) => p.replace(`${WEB_DIR}/`, '')).join(', ')}`);

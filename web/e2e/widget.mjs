@@ -32,6 +32,8 @@ const HOST_PAGES = {
   '/blog/head.html': `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>head</title>
 <script src="/cdn/x/widget/vramcalc-widget.js"></script>
 <vramcalc-widget id="w" mode="inference" dtype="bf16" context="16384" batch="4" units="GB"><script type="application/json">${'{'}"model_type":"llama","architectures":["LlamaForCausalLM"],"hidden_size":2048,"intermediate_size":5632,"num_hidden_layers":22,"num_attention_heads":32,"num_key_value_heads":4,"vocab_size":32000,"max_position_embeddings":16384,"tie_word_embeddings":false,"torch_dtype":"bfloat16"}</script></vramcalc-widget>`,
+  // A blog's stylesheet at its worst (a file: the demo post's CSP allows no injected inline CSS).
+  '/blog/aggressive.css': '* { all: unset } table { display: none } div { color: red !important } p { font-size: 40px !important }',
   '/blog/iframe.html': `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>iframe</title>
 <iframe id="f" src="/index.html?embed=1#model=meta-llama%2FLlama-3.1-8B&tab=inference&inference.dtype=int4&inference.context=8192&units=GiB&lang=en" style="width:100%;height:900px;border:0"></iframe>`,
 };
@@ -41,7 +43,7 @@ function serve(port) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const page = HOST_PAGES[path] ?? snippets.get(path);
-    if (page) return res.writeHead(200, { 'content-type': TYPES['.html'] }).end(page);
+    if (page) return res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? TYPES['.html'] }).end(page);
     let rel = path.startsWith('/cdn/x/') ? path.slice(6) : path;
     if (rel === '/elsewhere/engine.wasm') rel = '/widget/vramcalc.wasm';
     if (rel.endsWith('/')) rel += 'index.html';
@@ -197,7 +199,7 @@ export async function runWidgetTests({ port = 4190 } = {}) {
           };
         }, sel);
       const before = await probe();
-      await page.addStyleTag({ content: '* { all: unset } table { display: none } div { color: red !important } p { font-size: 40px !important }' });
+      await page.addStyleTag({ url: '/blog/aggressive.css' });
       const after = await probe();
       eq(after.table, 'table', 'table display');
       eq(after.divColors, 0, 'red divs inside the widget');

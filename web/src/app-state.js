@@ -232,7 +232,7 @@ export function createAppState(M, { language } = {}) {
       hub.summary.value = null;
       hub.headers.value = null;
       hub.status.value = 'error';
-      hub.error.value = e instanceof HubLoadError ? { kind: e.kind, status: e.status, detail: e.detail } : { kind: 'network', detail: String(e?.message ?? e) };
+      hub.error.value = e instanceof HubLoadError ? { kind: e.kind, status: e.status, detail: e.detail, vars: e.vars } : { kind: 'network', detail: String(e?.message ?? e) };
     }
   }
 

@@ -1,7 +1,7 @@
 // <vramcalc-widget>: the calculator for a blog post. One createAppState() per element over the
 // page's one engine instance; its attributes are the permalink's state (attrs.js). Rendered into
-// a shadow root with its CSS inlined there, so the host page's CSS and the widget's stay apart.
-import { useEffect, useRef, useState } from 'preact/hooks';
+// a shadow root with its own stylesheet, so the host page's CSS and the widget's stay apart.
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { AppContext, useApp, useI18n } from '../app-context.js';
 import { createAppState, TABS } from '../app-state.js';
 import { loadEngine } from '../engine/loader.js';
@@ -18,6 +18,17 @@ import knobsCss from '../components/knobs/knobs.css?inline';
 import barCss from '../components/stacked-bar/stacked-bar.css?inline';
 
 const STYLE = [css, tabCss, knobsCss, barCss].join('\n');
+// One constructed stylesheet adopted by every widget's shadow root: no inline <style>, so the widget
+// runs under a Content-Security-Policy without style-src 'unsafe-inline' (the demo post's). A
+// browser without constructable stylesheets gets a <style> element instead.
+let sheet = null;
+try {
+  sheet = new CSSStyleSheet();
+  sheet.replaceSync(STYLE);
+} catch {
+  sheet = null;
+}
+const adopts = (root) => !!sheet && root instanceof ShadowRoot && Array.isArray(root.adoptedStyleSheets);
 
 // The few strings that exist only in the widget.
 const STRINGS = {
@@ -54,6 +65,14 @@ export function VramcalcWidget(props) {
   const [error, setError] = useState(null);
   // Language: the lang attribute, else the host page's <html lang>, else the browser's.
   const lang0 = LANGS.includes(props.lang) ? props.lang : detectLang([document.documentElement.lang, ...(navigator.languages ?? [])].filter(Boolean));
+
+  // The stylesheet, before the first paint.
+  const [inline, setInline] = useState(false);
+  useLayoutEffect(() => {
+    const root = ref.current.getRootNode();
+    if (!adopts(root)) return setInline(true);
+    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  }, []);
 
   // The engine (shared by every widget on the page) and this element's own state.
   useEffect(() => {
@@ -99,7 +118,7 @@ export function VramcalcWidget(props) {
   const compact = compactAttr !== undefined && compactAttr !== null && compactAttr !== 'false';
   return (
     <>
-      <style>{STYLE}</style>
+      {inline ? <style>{STYLE}</style> : null}
       <div ref={ref} class={`vc ${compact ? 'compact' : 'full'}`} data-testid="widget" data-state={app ? 'ready' : error ? 'error' : 'loading'}>
         {app ? (
           <AppContext.Provider value={app}>

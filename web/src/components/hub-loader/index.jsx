@@ -68,10 +68,10 @@ export function HubLoader() {
       </p>
       {err ? (
         <div class="error-message" role="alert" data-testid="hub-error" data-kind={err.kind}>
-          <strong>{t(`hub.error.${err.kind}`, { id: hub.id.value, status: err.status })}</strong>
-          <p>{t(`hub.error.${err.kind}.help`, { id: hub.id.value })}</p>
+          <strong>{t(`hub.error.${err.kind}`, { id: hub.id.value, status: err.status, ...err.vars })}</strong>
+          <p>{t(`hub.error.${err.kind}.help`, { id: hub.id.value, ...err.vars })}</p>
           {err.detail ? <p class="hint">{err.detail}</p> : null}
-          {err.kind === 'no_config' || err.kind === 'network' ? (
+          {err.kind === 'no_config' || err.kind === 'network' || err.kind === 'timeout' || err.kind === 'too_large' ? (
             <button type="button" onClick={() => (app.source.value = 'manual')}>
               {t('hub.useManual')}
             </button>
