@@ -24,12 +24,14 @@ using Json = nlohmann::json;
 //  - config.json: real configs are < 100 KB (the largest, with big id2label maps, < 1 MB) and the
 //    browser's Hub loader refuses responses over 5 MB; 8 MiB passes all of them.
 //  - safetensors headers: the format allows up to 100,000,000 bytes (huggingface/safetensors
-//    MAX_HEADER_SIZE) but real headers are < 2 MB (~120 B per tensor: 16k tensors per file);
-//    16 MiB passes every real one with 8× margin while keeping the DOM well inside a wasm heap.
+//    MAX_HEADER_SIZE) but real headers are < 2 MB (~120 B per tensor; DeepSeek-V3's whole index of
+//    ~92,000 tensors is under 10 MB). The browser's Hub loader fetches headers up to 25 MB
+//    (web/src/lib/hub.js LIMITS.header); 32 MiB passes all of those and keeps the DOM of the worst
+//    text (a flat array of 16M numbers, ~0.5 GB while its vector grows) inside a 2 GB wasm heap.
 //  - depth: config.json nests ≤ 5 levels (quantization_config.config_groups.group_0.weights),
 //    safetensors headers 3; 64 leaves ample room.
 inline constexpr std::size_t kMaxConfigBytes = std::size_t{8} << 20;
-inline constexpr std::size_t kMaxSafetensorsHeaderBytes = std::size_t{16} << 20;
+inline constexpr std::size_t kMaxSafetensorsHeaderBytes = std::size_t{32} << 20;
 inline constexpr std::size_t kMaxJsonDepth = 64;
 
 // Parses text; a syntax error reports "<what>: invalid JSON at line L, column C: <reason>". A text
