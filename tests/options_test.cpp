@@ -84,3 +84,23 @@ TEST_CASE("weight format ids", "[options][workload]") {
   CHECK_FALSE(vram::parse_weight_format("gguf:Q9_K").ok());
   CHECK_FALSE(vram::parse_weight_format("").ok());
 }
+
+TEST_CASE("one option checked alone: type and range, no cross-field rules", "[options][errors]") {
+  CHECK(vram::check_inference_option("context", "4096", kFlags).value() == "4096");
+  CHECK(vram::check_inference_option("cuda_graphs", "1", kFlags).value() == "true");
+  CHECK(vram::check_train_option("dora", "", kFlags).value() == "true");
+  CHECK(vram::check_train_option("sp", "0", kFlags).value() == "false");
+  // prompt > the default context is the estimate's to reject, not a single option's.
+  CHECK(vram::check_inference_option("prompt", "100000", kFlags).ok());
+  auto e = vram::check_train_option("grad_accum", "0", kFlags);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().field == "--grad-accum");
+  e = vram::check_train_option("context", "8", kFlags);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().code == vram::ErrorCode::UnknownName);
+  // Numbers in decimal notation only, as JavaScript's Number() reads them.
+  CHECK_FALSE(vram::check_inference_option("gpu_util", "0x1p-1", kFlags).ok());
+  CHECK_FALSE(vram::check_inference_option("gpu_util", " 0.5", kFlags).ok());
+  CHECK(vram::check_inference_option("gpu_util", ".5", kFlags).ok());
+  CHECK(vram::check_inference_option("gpu_util", "5e-1", kFlags).ok());
+}

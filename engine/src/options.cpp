@@ -56,11 +56,11 @@ class Reader {
     if (!v) return fallback;
     errno = 0;
     char* end = nullptr;
-    // Decimal only: strtod also reads hex floats ("0x1p-1") and "inf"/"nan", which JS Number() and
-    // a permalink reader would not, so a value would mean different things to different front ends.
-    const bool decimal = v->find_first_not_of("0123456789+-.eE") == std::string::npos;
-    const double d = decimal ? std::strtod(v->c_str(), &end) : 0.0;
-    if (!decimal || v->empty() || *end != '\0' || errno != 0 || !std::isfinite(d) || d < min || d > max) {
+    const double d = std::strtod(v->c_str(), &end);
+    // Decimal notation only: strtod also reads hex floats and leading blanks, which JavaScript's
+    // Number() (the page, links) does not.
+    const bool decimal = !v->empty() && v->find_first_not_of("0123456789.eE+-") == std::string::npos;
+    if (!decimal || *end != '\0' || errno != 0 || !std::isfinite(d) || d < min || d > max) {
       fail(key, "must be a number in [" + trim(min) + ", " + trim(max) + "], got \"" + *v + "\"");
       return fallback;
     }
@@ -70,8 +70,8 @@ class Reader {
   bool boolean(std::string_view key, bool fallback) {
     auto v = get_(key);
     if (!v) return fallback;
-    if (*v == "true" || *v == "1" || v->empty()) return true;
-    if (*v == "false" || *v == "0") return false;
+    if (*v == "true" || *v == "1" || v->empty()) return note_bool(key, true);
+    if (*v == "false" || *v == "0") return note_bool(key, false);
     fail(key, "must be true or false, got \"" + *v + "\"");
     return fallback;
   }
@@ -113,6 +113,9 @@ class Reader {
     return r.value();
   }
 
+  // The spelling a boolean was read as, "true" / "false" (check_*_option reports it).
+  [[nodiscard]] const std::string& read_bool() const { return read_bool_; }
+
   void fail(std::string_view key, const std::string& what) {
     if (!error_) error_ = Error{ErrorCode::InvalidValue, name_of_(key), name_of_(key) + " " + what};
   }
@@ -124,19 +127,22 @@ class Reader {
     if (!s.empty() && s.back() == '.') s.pop_back();
     return s;
   }
+  bool note_bool(std::string_view, bool b) {
+    read_bool_ = b ? "true" : "false";
+    return b;
+  }
   const OptionLookup& get_;
   const OptionName& name_of_;
   std::optional<Error> error_;
+  std::string read_bool_;
 };
 
 constexpr std::uint64_t kMaxTokens = std::uint64_t{1} << 24;  // 16M tokens per sequence
 constexpr std::uint64_t kMaxBatch = std::uint64_t{1} << 20;
 constexpr std::uint64_t kMaxGpus = 65536;
 
-}  // namespace
-
-Result<InferenceOptions> inference_options(const OptionLookup& get, const OptionName& name_of) {
-  Reader r(get, name_of);
+// `cross`: also the rules between options (prompt ≤ context); off when one option is checked alone.
+InferenceOptions read_inference(Reader& r, bool cross) {
   InferenceOptions o;
   o.weights = r.weights("dtype");
   o.kv = r.kv("kv_dtype");
@@ -158,13 +164,11 @@ Result<InferenceOptions> inference_options(const OptionLookup& get, const Option
   o.pipeline_parallel = static_cast<std::uint32_t>(r.uint("pp", 1, 1, 1024));
   o.stored_weight_bytes = r.uint("stored_weight_bytes", 0, 0, std::uint64_t{1} << 50);
   o.stored_quant_metadata_bytes = r.uint("stored_quant_metadata_bytes", 0, 0, std::uint64_t{1} << 50);
-  if (!r.failed() && o.prompt > o.context) r.fail("prompt", "must be ≤ the context (" + std::to_string(o.context) + ")");
-  if (r.failed()) return r.error();
+  if (cross && !r.failed() && o.prompt > o.context) r.fail("prompt", "must be ≤ the context (" + std::to_string(o.context) + ")");
   return o;
 }
 
-Result<TrainOptions> train_options(const OptionLookup& get, const OptionName& name_of) {
-  Reader r(get, name_of);
+TrainOptions read_train(Reader& r) {
   TrainOptions o;
   o.method = r.parsed("method", o.method, [](std::string_view v, std::string_view f) { return parse_method(v, f); });
   o.optimizer = r.parsed("optimizer", o.optimizer, [](std::string_view v, std::string_view f) { return parse_optimizer(v, f); });
@@ -201,8 +205,47 @@ Result<TrainOptions> train_options(const OptionLookup& get, const OptionName& na
   o.sequence_parallel = r.boolean("sp", false);
   const std::int64_t overhead_mib = r.sint("overhead_mib", -1, -1, 1 << 20);
   o.overhead_bytes = overhead_mib < 0 ? -1 : overhead_mib * 1048576;
+  return o;
+}
+
+template <class Read>
+Result<std::string> check_one(const std::vector<std::string>& keys, std::string_view key, std::string_view value,
+                              const OptionName& name_of, Read&& read) {
+  bool known = false;
+  for (const auto& k : keys) known = known || k == key;
+  if (!known) return make_error(ErrorCode::UnknownName, name_of(key), name_of(key) + " is not an option");
+  const OptionLookup get = [&](std::string_view k) -> std::optional<std::string> {
+    if (k == key) return std::string(value);
+    return std::nullopt;
+  };
+  Reader r(get, name_of);
+  read(r);
+  if (r.failed()) return r.error();
+  return r.read_bool().empty() ? std::string(value) : r.read_bool();
+}
+
+}  // namespace
+
+Result<InferenceOptions> inference_options(const OptionLookup& get, const OptionName& name_of) {
+  Reader r(get, name_of);
+  InferenceOptions o = read_inference(r, true);
   if (r.failed()) return r.error();
   return o;
+}
+
+Result<TrainOptions> train_options(const OptionLookup& get, const OptionName& name_of) {
+  Reader r(get, name_of);
+  TrainOptions o = read_train(r);
+  if (r.failed()) return r.error();
+  return o;
+}
+
+Result<std::string> check_inference_option(std::string_view key, std::string_view value, const OptionName& name_of) {
+  return check_one(inference_option_keys(), key, value, name_of, [](Reader& r) { (void)read_inference(r, false); });
+}
+
+Result<std::string> check_train_option(std::string_view key, std::string_view value, const OptionName& name_of) {
+  return check_one(train_option_keys(), key, value, name_of, [](Reader& r) { (void)read_train(r); });
 }
 
 const std::vector<std::string>& inference_option_keys() {

@@ -320,6 +320,24 @@ try {
     await page.getByTestId('mode-tab-inference').click();
   });
 
+  await check('hostile link: opens, names every dropped parameter, still estimates; dismissible', async () => {
+    const p2 = await ctx.newPage();
+    const errs = [];
+    p2.on('pageerror', (e) => errs.push(e.message));
+    await p2.goto(`${srv.url}#tab=nope&inference.context=abc&gpus=-1&config=%%%&model=x/y`);
+    await p2.getByTestId('link-notice').waitFor();
+    const names = await p2.getByTestId('link-ignored').allTextContents();
+    eq(names.slice().sort().join(' '), 'config gpus inference.context model tab', 'dropped parameters');
+    const total = Number(await attr(p2, 'report-total', 'data-bytes'));
+    assert(total > 0, `an estimate is shown (${total})`);
+    eq(await p2.getByTestId('catalog-list').inputValue(), DEFAULT_ID, 'default model kept');
+    await shot(p2, 'link-notice');
+    await p2.getByTestId('link-notice-dismiss').click();
+    eq(await p2.getByTestId('link-notice').count(), 0, 'dismissed');
+    eq(errs.length, 0, `page errors: ${errs.join(' | ')}`);
+    await p2.close();
+  });
+
   await check('paste a bad config: the named error (code and field)', async () => {
     await page.getByTestId('source-tab-paste').click();
     await page.getByTestId('paste-text').fill('{"model_type":"llama","hidden_size":4096,"num_hidden_layers":2,"num_attention_heads":32,"intermediate_size":11008}');

@@ -32,6 +32,9 @@ const HOST_PAGES = {
   '/blog/head.html': `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>head</title>
 <script src="/cdn/x/widget/vramcalc-widget.js"></script>
 <vramcalc-widget id="w" mode="inference" dtype="bf16" context="16384" batch="4" units="GB"><script type="application/json">${'{'}"model_type":"llama","architectures":["LlamaForCausalLM"],"hidden_size":2048,"intermediate_size":5632,"num_hidden_layers":22,"num_attention_heads":32,"num_key_value_heads":4,"vocab_size":32000,"max_position_embeddings":16384,"tie_word_embeddings":false,"torch_dtype":"bfloat16"}</script></vramcalc-widget>`,
+  '/blog/bad.html': `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>bad</title>
+<vramcalc-widget id="w" model="x/y" mode="inference" context="abc" batch="-1" gpus="0" lang="en" compact></vramcalc-widget>
+<script src="/cdn/x/widget/vramcalc-widget.js"></script>`,
   // A blog's stylesheet at its worst (a file: the demo post's CSP allows no injected inline CSS).
   '/blog/aggressive.css': '* { all: unset } table { display: none } div { color: red !important } p { font-size: 40px !important }',
   '/blog/iframe.html': `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>iframe</title>
@@ -255,6 +258,16 @@ export async function runWidgetTests({ port = 4190 } = {}) {
       await ready(p, '#w');
       eq(await totalOf(p, '#w'), (await oracle('inference', presets['w-llama'][1])).total, 'total');
       eq(w.join(), '/cdn/x/widget/vramcalc.wasm', '.wasm URL');
+      await p.close();
+    });
+    await check('bad attributes: named in the widget (attribute spelling), the rest still estimates', async () => {
+      const { page: p } = await newPage();
+      await p.goto(`${srv.url}/blog/bad.html`);
+      await ready(p, '#w');
+      const names = await p.locator('#w [data-testid=link-ignored]').allTextContents();
+      eq(names.slice().sort().join(' '), 'batch context gpus model', 'dropped attributes');
+      assert(Number(await p.locator('#w [data-testid=widget-total]').getAttribute('data-bytes')) > 0, 'an estimate is shown');
+      await shot(p, 'widget-bad-attrs');
       await p.close();
     });
     await check('wasm-url attribute overrides where the engine comes from', async () => {

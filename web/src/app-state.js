@@ -178,6 +178,8 @@ export function createAppState(M, { language } = {}) {
 
   // ---- presentation ----
   const units = signal('GiB');
+  /** Parameters of the last applied link (or widget attributes) that were dropped: [{code, field, message}]. */
+  const linkIgnored = signal([]);
   const lang = signal(language ?? detectLang(globalThis.navigator?.languages ?? []));
 
   // The token lives in this signal; sessionStorage only while "remember" is ticked.
@@ -283,6 +285,7 @@ export function createAppState(M, { language } = {}) {
     fit,
     units,
     lang,
+    linkIgnored,
     setKnob,
     setLang,
     setToken,

@@ -17,6 +17,7 @@
 #include "vram/model_spec.hpp"
 #include "vram/options.hpp"
 #include "vram/safetensors.hpp"
+#include "vram/url_state.hpp"
 #include "vram/weights.hpp"
 
 namespace {
@@ -480,6 +481,39 @@ val options() {
   return o;
 }
 
+// A shared link's fragment (or the widget's attributes as one), decoded and checked by the engine.
+val decode_url_state(const std::string& fragment) {
+  auto r = vram::decode_url_state(fragment);
+  if (!r) return fail(r.error());
+  const vram::UrlState& s = r.value();
+  val o = val::object();
+  o.set("source", s.source);
+  o.set("model", s.model);
+  o.set("hub", s.hub);
+  o.set("config", s.config);
+  o.set("manual", s.manual);
+  o.set("tab", s.tab);
+  o.set("knobs", array_of(s.knobs, [](const vram::UrlKnob& k) {
+    val x = val::object();
+    x.set("tab", k.tab);
+    x.set("key", k.key);
+    x.set("value", k.value);
+    return x;
+  }));
+  o.set("gpu", s.gpu);
+  o.set("gpus", s.gpus);
+  o.set("units", s.units);
+  o.set("lang", s.lang);
+  o.set("ignored", array_of(s.ignored, [](const vram::Error& e) {
+    val x = val::object();
+    x.set("code", std::string(vram::to_string(e.code)));
+    x.set("field", e.field);
+    x.set("message", e.message);
+    return x;
+  }));
+  return ok(o);
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(vramcalc) {
@@ -497,4 +531,5 @@ EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("sweepBatch", &sweep_batch);
   emscripten::function("sweepSeq", &sweep_seq);
   emscripten::function("safetensors", &safetensors);
+  emscripten::function("decodeUrlState", &decode_url_state);
 }

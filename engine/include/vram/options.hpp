@@ -25,6 +25,12 @@ using OptionName = std::function<std::string(std::string_view key)>;
 // offload_optimizer, offload_params, tp, pp, sp, overhead_mib.
 [[nodiscard]] Result<TrainOptions> train_options(const OptionLookup& get, const OptionName& name_of);
 
+// One option's value on its own, as a link or a widget attribute carries it: its type and range only
+// (rules between options, such as prompt ≤ context, are the estimate's). Returns the value as read,
+// a boolean spelled "true" / "false"; an unknown key is an UnknownName error.
+[[nodiscard]] Result<std::string> check_inference_option(std::string_view key, std::string_view value, const OptionName& name_of);
+[[nodiscard]] Result<std::string> check_train_option(std::string_view key, std::string_view value, const OptionName& name_of);
+
 [[nodiscard]] const std::vector<std::string>& inference_option_keys();
 [[nodiscard]] const std::vector<std::string>& train_option_keys();
 

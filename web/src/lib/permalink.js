@@ -4,7 +4,9 @@
 import { TABS, UNITS, SOURCES } from '../app-state.js';
 import { LANGS } from '../i18n/index.js';
 
-const MAX_CONFIG_CHARS = 8000;
+// A pasted config travels in the link up to this many UTF-8 bytes (the engine's kMaxUrlConfigBytes,
+// url_state.hpp, refuses longer ones when the link is opened).
+const MAX_CONFIG_BYTES = 8000;
 
 const b64url = {
   enc: (s) => btoa(String.fromCharCode(...new TextEncoder().encode(s))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
@@ -17,7 +19,7 @@ export function serialize(app) {
   if (src === 'catalog') q.set('model', app.catalogId.value);
   else if (src === 'hub' && app.hub.id.value) q.set('hub', app.hub.id.value);
   else if (src === 'manual') q.set('manual', JSON.stringify(app.manual.value));
-  else if (src === 'paste' && app.pasteText.value.length <= MAX_CONFIG_CHARS) q.set('config', b64url.enc(app.pasteText.value));
+  else if (src === 'paste' && new TextEncoder().encode(app.pasteText.value).length <= MAX_CONFIG_BYTES) q.set('config', b64url.enc(app.pasteText.value));
   else q.set('source', src);
   q.set('tab', app.tab.value);
   for (const t of TABS) {
@@ -34,44 +36,50 @@ export function serialize(app) {
 
 const coerce = (raw, like) => (typeof like === 'number' ? Number(raw) : typeof like === 'boolean' ? raw === 'true' : raw);
 
-/** Apply a fragment to the state. Returns the Hub id to load, if the link names one. */
+/**
+ * Apply a fragment to the state. The engine decodes and checks it (M.decodeUrlState): a bad
+ * parameter is dropped and listed in app.linkIgnored ([{code, field, message}]) for the page to
+ * show. Returns the Hub id to load, if the link names one.
+ */
 export function apply(app, fragment) {
-  const q = new URLSearchParams(String(fragment ?? '').replace(/^#/, ''));
+  const r = app.M.decodeUrlState(String(fragment ?? ''));
+  if (!r.ok) {
+    app.linkIgnored.value = [r.error];
+    return null;
+  }
+  const v = r.value;
+  const ignored = [...v.ignored];
   let hubId = null;
-  if (q.has('model')) {
-    app.catalogId.value = q.get('model');
+  if (v.source === 'catalog') {
+    app.catalogId.value = v.model;
     app.source.value = 'catalog';
-  } else if (q.has('hub')) {
-    hubId = q.get('hub');
-  } else if (q.has('manual')) {
-    try {
-      app.manual.value = { ...app.manual.peek(), ...JSON.parse(q.get('manual')) };
-      app.source.value = 'manual';
-    } catch {
-      /* ignore a damaged link part */
-    }
-  } else if (q.has('config')) {
-    try {
-      app.pasteText.value = b64url.dec(q.get('config'));
-      app.source.value = 'paste';
-    } catch {
-      /* ignore */
-    }
-  } else if (SOURCES.includes(q.get('source'))) app.source.value = q.get('source');
-  if (TABS.includes(q.get('tab'))) app.tab.value = q.get('tab');
+  } else if (v.source === 'hub' && v.hub) {
+    hubId = v.hub;
+  } else if (v.source === 'manual' && v.manual) {
+    app.manual.value = { ...app.manual.peek(), ...JSON.parse(v.manual) };
+    app.source.value = 'manual';
+  } else if (v.source === 'paste' && v.config) {
+    app.pasteText.value = v.config;
+    app.source.value = 'paste';
+  } else if (SOURCES.includes(v.source)) app.source.value = v.source;
+  if (TABS.includes(v.tab)) app.tab.value = v.tab;
   for (const t of TABS) {
     const d = app.tabDefaults[t];
     const next = { ...d };
-    for (const [key, raw] of q) {
-      if (!key.startsWith(`${t}.`)) continue;
-      const k = key.slice(t.length + 1);
-      next[k] = coerce(raw, d[k]);
-    }
+    for (const k of v.knobs) if (k.tab === t) next[k.key] = coerce(k.value, d[k.key]);
     app.knobs[t].value = next;
   }
-  if (q.has('gpu')) app.gpuId.value = q.get('gpu');
-  if (q.has('gpus')) app.gpuCount.value = Math.max(1, Number(q.get('gpus')) || 1);
-  if (UNITS.includes(q.get('units'))) app.units.value = q.get('units');
-  if (LANGS.includes(q.get('lang'))) app.lang.value = q.get('lang');
+  if (v.gpu) app.gpuId.value = v.gpu;
+  if (v.gpus) app.gpuCount.value = v.gpus;
+  // The page's own lists: a name the engine let through that this page does not offer is dropped too.
+  for (const [name, list, sig] of [
+    ['units', UNITS, app.units],
+    ['lang', LANGS, app.lang],
+  ]) {
+    if (!v[name]) continue;
+    if (list.includes(v[name])) sig.value = v[name];
+    else ignored.push({ code: 'UnknownName', field: name, message: `${name} must be one of ${list.join(', ')}, got "${v[name]}"` });
+  }
+  app.linkIgnored.value = ignored;
   return hubId;
 }

@@ -27,7 +27,10 @@ export function attrsToFragment(attrs, tabDefaults) {
   if (attrs.model) q.set('model', attrs.model);
   else if (attrs.manual) q.set('manual', attrs.manual);
   const tab = tabOf(attrs);
-  q.set('tab', tab);
+  // A mode the widget does not know goes to the engine as it is, to be reported (the knobs then
+  // belong to the default tab).
+  const raw = String(attrs.mode ?? attrs.tab ?? '').toLowerCase();
+  q.set('tab', raw ? (TAB_ALIAS[raw] ?? raw) : tab);
   const knobKeys = Object.keys(tabDefaults[tab] ?? {});
   const value = (v, like) => (v === '' && typeof like === 'boolean' ? 'true' : v);
   for (const [name, v] of Object.entries(attrs)) {
@@ -46,6 +49,16 @@ export function attrsToFragment(attrs, tabDefaults) {
   if (attrs.units) q.set('units', attrs.units);
   if (attrs.lang) q.set('lang', attrs.lang);
   return q.toString();
+}
+
+/** The attribute a link parameter stands for, for the widget's notice: inference.kvDtype → kv-dtype. */
+export function attrOf(field, attrs) {
+  if (field === 'tab') return 'mode' in attrs || !('tab' in attrs) ? 'mode' : 'tab';
+  const dot = field.indexOf('.');
+  if (dot < 0) return field;
+  const t = field.slice(0, dot);
+  const k = toKebab(field.slice(dot + 1));
+  return t === tabOf(attrs) && !(field in attrs) && !(`${t}.${k}` in attrs) ? k : `${t}.${k}`;
 }
 
 /**

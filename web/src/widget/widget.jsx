@@ -11,13 +11,15 @@ import { TabList, TabPanel } from '../components/tab-list/index.jsx';
 import { Knobs } from '../components/knobs/index.jsx';
 import { StackedBar } from '../components/stacked-bar/index.jsx';
 import { ErrorMessage } from '../components/error-message/index.jsx';
-import { attrsToFragment } from './attrs.js';
+import { LinkNotice } from '../components/link-notice/index.jsx';
+import { attrsToFragment, attrOf } from './attrs.js';
 import css from './widget.css?inline';
 import tabCss from '../components/tab-list/tab-list.css?inline';
 import knobsCss from '../components/knobs/knobs.css?inline';
 import barCss from '../components/stacked-bar/stacked-bar.css?inline';
+import noticeCss from '../components/link-notice/link-notice.css?inline';
 
-const STYLE = [css, tabCss, knobsCss, barCss].join('\n');
+const STYLE = [css, tabCss, knobsCss, barCss, noticeCss].join('\n');
 // One constructed stylesheet adopted by every widget's shadow root: no inline <style>, so the widget
 // runs under a Content-Security-Policy without style-src 'unsafe-inline' (the demo post's). A
 // browser without constructable stylesheets gets a <style> element instead.
@@ -53,6 +55,8 @@ function readHost(host) {
 
 function applyAttrs(app, attrs) {
   apply(app, attrsToFragment(attrs, app.tabDefaults));
+  // Dropped parameters are named as the host page wrote them: attributes, not link parameters.
+  app.linkIgnored.value = app.linkIgnored.peek().map((e) => ({ ...e, field: attrOf(e.field, attrs) }));
   if (attrs.config) {
     app.pasteText.value = attrs.config;
     app.source.value = 'paste';
@@ -176,6 +180,7 @@ function View({ compact }) {
           </TabPanel>
         </>
       ) : null}
+      <LinkNotice app={app} compact />
       {p && !p.ok ? <ErrorMessage error={p.error} testid="widget-error" /> : null}
       {r && !r.ok ? <ErrorMessage error={r.error} testid="widget-error" /> : null}
       {!app.available.value && app.ready.value ? <p class="hint">{t('workload.pending', { fn: app.mode.value })}</p> : null}

@@ -5,6 +5,7 @@ import { ModelInput } from '../model-input/index.jsx';
 import { HfTable } from '../hf-table/index.jsx';
 import { Workload } from '../workload/index.jsx';
 import { ExportBar } from '../export-bar/index.jsx';
+import { LinkNotice } from '../link-notice/index.jsx';
 import './app.css';
 
 function Footer({ app }) {
@@ -40,6 +41,7 @@ export function App({ app }) {
       <div class="app">
         <HeaderBar />
         <main>
+          <LinkNotice app={app} />
           <ModelInput />
           <HfTable />
           <Workload />
