@@ -115,3 +115,15 @@ for (const c of cases) {
     assert.equal(M.params(catalogConfig('Qwen/Qwen3-0.6B')).ok, true);
   });
 }
+
+// Binding-only hostility (no native counterpart): the headers argument of safetensors() is a JS
+// value; before the fix a non-array or a non-string element threw out of the module.
+test('safetensors(): headers that are not an array of texts are a named error, not a JS exception', () => {
+  const config = catalogConfig('Qwen/Qwen3-0.6B');
+  for (const headers of [null, undefined, 'x', 42, {}, [42], ['{}', null], [{}]]) {
+    const r = M.safetensors(config, headers);
+    assert.equal(r.ok, false, JSON.stringify(headers));
+    assert.deepEqual([r.error.code, r.error.field], ['invalid_value', 'headers']);
+  }
+  assert.equal(M.params(config).ok, true);
+});
