@@ -133,6 +133,12 @@ void check_well_formed(const vram::Report& r) {
   for (const auto& i : r.items) {
     INFO("item " << i.id);
     CHECK(i.bytes < (std::uint64_t{1} << 62));  // see kAbsurdBytes in bad_input_test.cpp
+    // The formula reads as written by hand: no factor without a value ("( × 829,440", "+  × 3,240").
+    CHECK_FALSE(i.explain.empty());
+    for (const char* broken : {"( ×", "×  ×", "+  ×", "× ×"}) {
+      INFO(i.explain);
+      CHECK(i.explain.find(broken) == std::string::npos);
+    }
     if (i.cpu) cpu += i.bytes;
     else for (vram::Phase p : i.phases) phase[p] += i.bytes;
   }

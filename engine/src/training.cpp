@@ -220,7 +220,9 @@ Result<Report> estimate_training(const Model& model, const TrainOptions& o) {
   if (lora) {
     const std::uint64_t bytes = local_trainable * dtype_bytes(train_dtype);
     b.add("lora_weights", bytes,
-          Explain().times(trainable, "adapter params").times(dtype_bytes(train_dtype), std::string("B (") + std::string(dtype_name(train_dtype)) + ")").equals_bytes(bytes).str(),
+          Explain()
+              .times(local_trainable, local_trainable == trainable ? "adapter params" : "adapter params of this GPU's pipeline stage / TP shard")
+              .times(dtype_bytes(train_dtype), std::string("B (") + std::string(dtype_name(train_dtype)) + ")").equals_bytes(bytes).str(),
           "PEFT LoraLayer lora_A r×d_in + lora_B d_out×r per adapted module (+ DoRA magnitude d_out); autocast_adapter_dtype keeps them fp32",
           all_phases());
   }
