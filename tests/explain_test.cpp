@@ -20,3 +20,20 @@ TEST_CASE("Explain joins terms with ×", "[explain]") {
   CHECK(e == "2 × 80 layers × 8 kv_heads × 0.5 B");
   CHECK(vram::Explain().times(std::uint64_t{8192}, "tokens").equals_bytes(1ull << 30).str() == "8,192 tokens = 1.00 GiB");
 }
+
+TEST_CASE("a factor after an opening bracket or an operator gets no ×", "[explain]") {
+  // Oracle: the hand-written formula. Found by the property tests: "2 states × ( × 829,440 params".
+  const std::string e = vram::Explain()
+                            .times(std::uint64_t{2}, "states")
+                            .text(" × (")
+                            .times(std::uint64_t{829440}, "params")
+                            .times(std::uint64_t{1}, "B")
+                            .text(" + ")
+                            .times(std::uint64_t{3240}, "blocks")
+                            .text(")")
+                            .times(std::uint64_t{4}, "B")
+                            .str();
+  CHECK(e == "2 states × (829,440 params × 1 B + 3,240 blocks) × 4 B");
+  CHECK(vram::Explain().text("T =").times(std::uint64_t{3}).str() == "T = 3");
+  CHECK(vram::Explain().text("GPU 2 B × ").times(std::uint64_t{7}, "params").str() == "GPU 2 B × 7 params");
+}

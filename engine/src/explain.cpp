@@ -18,6 +18,21 @@ std::string with_commas(std::uint64_t n) {
   return out;
 }
 
+// Before a factor: " × " after a term, nothing after an opening "(" and one space after an operator
+// ("… + ", "… = ", "… × "), so text(" × (").times(2, "states") reads "× (2 states", not "× ( × 2 states".
+void separate_factor(std::string& s) {
+  if (s.empty()) return;
+  const std::size_t last = s.find_last_not_of(' ');
+  const char c = last == std::string::npos ? '(' : s[last];
+  if (c == '(') return;
+  const bool after_times = last != std::string::npos && last >= 1 && s.compare(last - 1, 2, "×") == 0;
+  if (c == '+' || c == '=' || c == ':' || after_times) {
+    if (s.back() != ' ') s.push_back(' ');
+    return;
+  }
+  s += " × ";
+}
+
 }  // namespace
 
 std::string format_count(std::uint64_t value) { return with_commas(value); }
@@ -65,7 +80,7 @@ std::string format_bytes(std::uint64_t bytes) {
 
 Explain& Explain::times(std::uint64_t value, std::string_view unit) {
   if (!g_explaining) return *this;
-  if (!s_.empty()) s_ += " × ";
+  separate_factor(s_);
   s_ += with_commas(value);
   if (!unit.empty()) {
     s_ += ' ';
@@ -76,7 +91,7 @@ Explain& Explain::times(std::uint64_t value, std::string_view unit) {
 
 Explain& Explain::times(double value, std::string_view unit) {
   if (!g_explaining) return *this;
-  if (!s_.empty()) s_ += " × ";
+  separate_factor(s_);
   s_ += format_number(value);
   if (!unit.empty()) {
     s_ += ' ';

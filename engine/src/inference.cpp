@@ -325,13 +325,15 @@ Result<Report> estimate_inference(const Model& model, const InferenceOptions& o)
     case Runtime::LlamaCpp: {
       const std::uint64_t gpu_layers = layers - first;
       if (gpu_layers > 0 || output_on_gpu) {
-        add(r, item("kv_cache", kv.bytes, kv.explain, kv.source, kAll, false));
+        // Encoder-only models get no KV cache in llama.cpp either (llama_model::create_memory returns
+        // none for non-causal architectures such as BERT).
+        if (!encoder_only) add(r, item("kv_cache", kv.bytes, kv.explain, kv.source, kAll, false));
         const std::uint64_t n_kv = round_up(o.context * o.batch, llama_cpp_kv_pad(kreq.flash_attn));
         const ForwardShape ub = forward_shape(spec, 1, std::min(o.ubatch, n_kv), c, 1);
         const BufferBytes cb = llama_cpp_compute_buffer(ub, n_kv, spec.vocab_size, kreq.flash_attn, output_on_gpu);
         add(r, item("compute_buffer", cb.bytes, cb.explain, cb.source, kRun, true));
       }
-      if (first > 0) {
+      if (first > 0 && !encoder_only) {
         const KvCacheBytes host_kv = kv_cache_bytes(spec, width, kv_elem, kreq, 0, first);
         LineItem h = item("kv_cache_host", host_kv.bytes, host_kv.explain, host_kv.source, kAll, false);
         h.cpu = true;

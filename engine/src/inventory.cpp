@@ -687,7 +687,9 @@ bool fits(const ModelSpec& s) {
                          (h * static_cast<double>(s.intermediate_size) * 3 *
                               static_cast<double>(s.moe ? s.moe->routed_experts + 1 : 1) +
                           4 * h * static_cast<double>(s.num_heads * s.head_dim));
-  return big < 1.0e18;
+  // 1e16 parameters is 5000× the largest published model; the bound keeps every per-parameter byte
+  // count (≤ 16 B for fp32 weights + grads + Adam states) and their sums far below 2^64.
+  return big < 1.0e16;
 }
 
 }  // namespace
@@ -712,7 +714,7 @@ std::vector<NamedCount> Inventory::summary() const {
 Result<Inventory> build_inventory(const ModelSpec& spec) {
   if (!fits(spec))
     return make_error(ErrorCode::Overflow, "hidden_size",
-                      "the model's dimensions multiply to more than 10^18 parameters; check hidden_size, "
+                      "the model's dimensions multiply to more than 10^16 parameters; check hidden_size, "
                       "intermediate_size, num_hidden_layers and vocab_size");
   if (spec.layers.size() != spec.num_layers)
     return make_error(ErrorCode::InvalidValue, "num_hidden_layers", "internal: layer list does not match num_hidden_layers");

@@ -12,6 +12,18 @@ namespace {
 class LocatingDomParser final : public nlohmann::detail::json_sax_dom_parser<Json> {
  public:
   explicit LocatingDomParser(Json& result) : json_sax_dom_parser(result, /*allow_exceptions=*/false) {}
+  // Depth limit: returning false stops the parse (nlohmann's parser keeps its own state on the heap,
+  // so only the DOM's size is at stake, not the C++ stack).
+  bool start_object(std::size_t len) { return enter() && json_sax_dom_parser::start_object(len); }
+  bool start_array(std::size_t len) { return enter() && json_sax_dom_parser::start_array(len); }
+  bool end_object() {
+    --depth_;
+    return json_sax_dom_parser::end_object();
+  }
+  bool end_array() {
+    --depth_;
+    return json_sax_dom_parser::end_array();
+  }
   bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception& ex) {
     if (!failed_) {  // the first error, as a separate SAX pass would see it
       failed_ = true;
@@ -21,6 +33,13 @@ class LocatingDomParser final : public nlohmann::detail::json_sax_dom_parser<Jso
     }
     return false;
   }
+  bool enter() {
+    if (++depth_ <= kMaxJsonDepth) return true;
+    too_deep_ = true;
+    return false;
+  }
+  std::size_t depth_ = 0;
+  bool too_deep_ = false;
   bool failed_ = false;
   std::size_t position_ = 0;
   std::string token_;
@@ -77,10 +96,17 @@ std::string dump_scalar(const Json& value) {
 
 }  // namespace
 
-Result<Json> parse_json(std::string_view text, std::string_view what) {
+Result<Json> parse_json(std::string_view text, std::string_view what, std::size_t max_bytes) {
+  if (text.size() > max_bytes)
+    return make_error(ErrorCode::InvalidValue, std::string(what),
+                      std::string(what) + ": " + std::to_string(text.size()) + " bytes is too large (at most " +
+                          std::to_string(max_bytes) + " bytes)");
   Json j;
   LocatingDomParser locator(j);
   Json::sax_parse(text.begin(), text.end(), &locator, nlohmann::json::input_format_t::json, /*strict=*/true);
+  if (locator.too_deep_)
+    return make_error(ErrorCode::InvalidJson, std::string(what),
+                      std::string(what) + ": invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   if (!locator.failed_) return j;
   std::size_t line = 1, column = 1;
   const std::size_t end = std::min(locator.position_ == 0 ? 0 : locator.position_ - 1, text.size());

@@ -18,8 +18,26 @@ namespace vram::detail {
 
 using Json = nlohmann::json;
 
-// Parses text; a syntax error reports "<what>: invalid JSON at line L, column C: <reason>".
-[[nodiscard]] Result<Json> parse_json(std::string_view text, std::string_view what);
+// Limits on untrusted JSON, checked before and while the DOM is built: the DOM of a hostile text
+// costs far more memory than the text (50 MB of '[' would need gigabytes, and an out-of-memory in
+// WebAssembly aborts the module), so texts are refused by size first and by depth while parsing.
+//  - config.json: real configs are < 100 KB (the largest, with big id2label maps, < 1 MB) and the
+//    browser's Hub loader refuses responses over 5 MB; 8 MiB passes all of them.
+//  - safetensors headers: the format allows up to 100,000,000 bytes (huggingface/safetensors
+//    MAX_HEADER_SIZE) but real headers are < 2 MB (~120 B per tensor; DeepSeek-V3's whole index of
+//    ~92,000 tensors is under 10 MB). The browser's Hub loader fetches headers up to 25 MB
+//    (web/src/lib/hub.js LIMITS.header); 32 MiB passes all of those and keeps the DOM of the worst
+//    text (a flat array of 16M numbers, ~0.5 GB while its vector grows) inside a 2 GB wasm heap.
+//  - depth: config.json nests ≤ 5 levels (quantization_config.config_groups.group_0.weights),
+//    safetensors headers 3; 64 leaves ample room.
+inline constexpr std::size_t kMaxConfigBytes = std::size_t{8} << 20;
+inline constexpr std::size_t kMaxSafetensorsHeaderBytes = std::size_t{32} << 20;
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+// Parses text; a syntax error reports "<what>: invalid JSON at line L, column C: <reason>". A text
+// over `max_bytes` is refused before parsing (InvalidValue), nesting deeper than kMaxJsonDepth
+// while parsing (InvalidJson); both errors name `what`.
+[[nodiscard]] Result<Json> parse_json(std::string_view text, std::string_view what, std::size_t max_bytes = kMaxConfigBytes);
 
 // Reads fields of one JSON object. Getters never fail loudly: they record the first error and
 // return a neutral value, so a parser reads every field and checks `failed()` once at the end.
@@ -30,6 +48,10 @@ class FieldReader {
   [[nodiscard]] bool failed() const { return error_.has_value(); }
   [[nodiscard]] const Error& error() const { return *error_; }
   void fail(ErrorCode code, std::string_view key, std::string message);
+  // Records an error of a nested reader as it is (its field already carries the full path).
+  void fail_with(const Error& e) {
+    if (!error_) error_ = e;
+  }
 
   // Present and not null.
   [[nodiscard]] bool has(std::string_view key) const;

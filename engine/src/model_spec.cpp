@@ -22,6 +22,9 @@ constexpr std::uint64_t kMaxHeads = std::uint64_t{1} << 16;
 constexpr std::uint64_t kMaxExperts = std::uint64_t{1} << 16;
 constexpr std::uint64_t kMaxPositions = std::uint64_t{1} << 32;
 
+// A user-supplied name, cut short for a one-line message.
+std::string brief(const std::string& name) { return name.size() > 64 ? name.substr(0, 61) + "..." : name; }
+
 // ---- shared readers -------------------------------------------------------------------------
 
 // Standard decoder dimensions (Llama naming), with optional alias lists.
@@ -39,12 +42,28 @@ void read_dims(FieldReader& r, ModelSpec& s, const DimKeys& k = {}) {
   s.num_heads = r.positive(k.heads, kMaxHeads);
 }
 
+// hidden_size / heads when the config gives no head_dim. transformers refuses a remainder in most
+// attention classes (GPT-2, GPT-J, NeoX, Falcon, BLOOM, OPT, BERT raise ValueError "must be
+// divisible"); Llama-style classes would silently truncate head_dim and build a q_proj narrower than
+// hidden_size, which no real checkpoint has: such a config is a typo, refused naming the heads.
+std::uint64_t per_head(FieldReader& r, const ModelSpec& s) {
+  const std::uint64_t heads = std::max<std::uint64_t>(s.num_heads, 1);
+  if (s.hidden_size % heads != 0) {
+    std::string_view key = r.first_present({"num_attention_heads", "n_head", "n_heads", "num_heads"});
+    if (key.empty()) key = "num_attention_heads";
+    r.fail(ErrorCode::InvalidValue, key,
+           "`" + r.path(key) + "` (" + std::to_string(s.num_heads) + ") must divide the hidden size (" +
+               std::to_string(s.hidden_size) + ") when no head_dim is given");
+  }
+  return s.hidden_size / heads;
+}
+
 // num_key_value_heads defaults to the attention heads (MHA); explicit head_dim wins over h / heads.
 // `default_kv` is the config class default used when num_key_value_heads is absent (0 = heads):
 // Mistral 8, Qwen2-MoE 16, Qwen3-MoE 4, Starcoder2 2, Gemma 16, Gemma-2/3 4 (transformers 4.57).
 void read_kv_and_head_dim(FieldReader& r, ModelSpec& s, std::uint64_t default_head_dim = 0, std::uint64_t default_kv = 0) {
   s.num_kv_heads = r.positive_or("num_key_value_heads", default_kv ? default_kv : s.num_heads, kMaxHeads);
-  const std::uint64_t derived = default_head_dim ? default_head_dim : s.hidden_size / std::max<std::uint64_t>(s.num_heads, 1);
+  const std::uint64_t derived = default_head_dim ? default_head_dim : r.has("head_dim") ? 1 : per_head(r, s);
   s.head_dim = r.positive_or("head_dim", derived, kMaxHidden);
   if (s.head_dim == 0) r.fail(ErrorCode::InvalidValue, "head_dim", "`hidden_size` / `num_attention_heads` is 0: hidden_size must be ≥ num_attention_heads");
 }
@@ -323,7 +342,7 @@ void fill_gpt2_like(FieldReader& r, ModelSpec& s) {
   // attribute_map aliases: a config.json alias key (hidden_size …) overwrites the canonical field.
   read_dims(r, s, {{"vocab_size"}, {"hidden_size", "n_embd"}, {"num_hidden_layers", "n_layer"}, {"num_attention_heads", "n_head"}});
   s.num_kv_heads = s.num_heads;
-  s.head_dim = s.hidden_size / s.num_heads;
+  s.head_dim = per_head(r, s);
   s.intermediate_size = r.positive_or("n_inner", 4 * s.hidden_size);
   s.max_position_embeddings = r.positive({"max_position_embeddings", "n_positions"}, kMaxPositions);
   s.activation = r.string_or("activation_function", "gelu_new");
@@ -364,7 +383,7 @@ void fill_gptj(FieldReader& r, ModelSpec& s) {
 void fill_gpt_neox(FieldReader& r, ModelSpec& s) {
   read_dims(r, s);
   s.num_kv_heads = s.num_heads;
-  s.head_dim = s.hidden_size / s.num_heads;
+  s.head_dim = per_head(r, s);
   s.intermediate_size = r.positive("intermediate_size");
   s.max_position_embeddings = r.opt_uint("max_position_embeddings", kMaxPositions).value_or(0);
   s.activation = r.string_or("hidden_act", "gelu");
@@ -383,7 +402,7 @@ void fill_gpt_neox(FieldReader& r, ModelSpec& s) {
 
 void fill_falcon(FieldReader& r, ModelSpec& s) {
   read_dims(r, s, {{"vocab_size"}, {"n_embed", "hidden_size"}, {"num_hidden_layers", "n_layer"}, {"num_attention_heads", "n_head"}});
-  s.head_dim = s.hidden_size / s.num_heads;
+  s.head_dim = per_head(r, s);
   const bool new_arch = r.bool_or("new_decoder_architecture", false);
   const bool multi_query = r.bool_or("multi_query", true);
   if (new_arch) {
@@ -414,7 +433,7 @@ void fill_falcon(FieldReader& r, ModelSpec& s) {
 void fill_bloom(FieldReader& r, ModelSpec& s) {
   read_dims(r, s, {{"vocab_size"}, {"n_embed", "hidden_size"}, {"num_hidden_layers", "n_layer"}, {"num_attention_heads", "n_head"}});
   s.num_kv_heads = s.num_heads;
-  s.head_dim = s.hidden_size / s.num_heads;
+  s.head_dim = per_head(r, s);
   s.intermediate_size = 4 * s.hidden_size;
   s.activation = "gelu";
   s.norm = NormKind::LayerNorm;
@@ -429,7 +448,7 @@ void fill_bloom(FieldReader& r, ModelSpec& s) {
 void fill_opt(FieldReader& r, ModelSpec& s) {
   read_dims(r, s);
   s.num_kv_heads = s.num_heads;
-  s.head_dim = s.hidden_size / s.num_heads;
+  s.head_dim = per_head(r, s);
   s.intermediate_size = r.positive("ffn_dim");
   s.max_position_embeddings = r.positive_or("max_position_embeddings", 2048, kMaxPositions);
   s.learned_positions = s.max_position_embeddings + 2;  // OPTLearnedPositionalEmbedding offset of 2
@@ -449,7 +468,7 @@ void fill_opt(FieldReader& r, ModelSpec& s) {
 void fill_mpt(FieldReader& r, ModelSpec& s) {
   read_dims(r, s, {{"vocab_size"}, {"hidden_size", "d_model"}, {"num_hidden_layers", "n_layers"}, {"num_attention_heads", "n_heads"}});
   s.num_kv_heads = s.num_heads;
-  s.head_dim = s.hidden_size / s.num_heads;
+  s.head_dim = per_head(r, s);
   // The native MptForCausalLM (transformers) hard-codes a 4·d_model MLP, no linear biases, weight-only
   // LayerNorms and ALiBi; it ignores expansion_ratio, no_bias and learned_pos_emb.
   s.intermediate_size = 4 * s.hidden_size;
@@ -532,7 +551,7 @@ void fill_gpt_oss(FieldReader& r, ModelSpec& s) {
 void fill_bert(FieldReader& r, ModelSpec& s) {
   read_dims(r, s);
   s.num_kv_heads = s.num_heads;
-  s.head_dim = s.hidden_size / s.num_heads;
+  s.head_dim = per_head(r, s);
   s.intermediate_size = r.positive("intermediate_size");
   s.max_position_embeddings = r.positive_or("max_position_embeddings", 512, kMaxPositions);
   s.learned_positions = s.max_position_embeddings;
@@ -593,7 +612,7 @@ void fill_generic(FieldReader& r, ModelSpec& s) {
   read_layer_types(r, s, nullptr);
   s.generic = true;
   s.approximate = true;
-  s.warnings.push_back("model_type \"" + s.model_type +
+  s.warnings.push_back("model_type \"" + brief(s.model_type) +
                        "\" is not modelled exactly: estimated as a Llama-style decoder (gated 3-matrix MLP, "
                        "RMSNorm, no biases, RoPE, " +
                        std::string(s.tie_word_embeddings ? "tied" : "untied") + " lm_head)");
@@ -667,6 +686,9 @@ void read_quantization(FieldReader& top, ModelSpec& s) {
   if (m == "bitsandbytes" || (m.empty() && (r.has("load_in_4bit") || r.has("load_in_8bit")))) {
     if (r.bool_or("load_in_4bit", false)) {
       const std::string type = r.string_or("bnb_4bit_quant_type", "fp4");
+      if (type != "nf4" && type != "fp4")  // bitsandbytes quantize_4bit accepts only these two
+        r.fail(ErrorCode::InvalidValue, "bnb_4bit_quant_type",
+               "`quantization_config.bnb_4bit_quant_type` must be nf4 or fp4, got \"" + brief(type) + "\"");
       out.method = type == "nf4" ? QuantMethod::BnbNf4 : QuantMethod::BnbFp4;
       out.bits = 4;
       out.group_size = 64;
@@ -681,11 +703,17 @@ void read_quantization(FieldReader& top, ModelSpec& s) {
     out.method = m == "gptq" ? QuantMethod::Gptq : QuantMethod::Awq;
     out.bits = static_cast<std::uint32_t>(r.opt_uint(r.has("bits") ? "bits" : "w_bit", 16).value_or(4));
     const std::string_view gk = r.first_present({"group_size", "q_group_size"});
+    out.group_size = 128;
     if (!gk.empty()) {
+      // -1 = one group per output channel; otherwise a positive group width (GPTQ/AWQ use 32…128).
       const Json& g = r.json()[std::string(gk)];
-      out.group_size = g.is_number_integer() || g.is_number_unsigned() ? g.get<std::int64_t>() : 128;
-    } else {
-      out.group_size = 128;
+      if (g.is_number_integer() && g.get<std::int64_t>() == -1) {
+        out.group_size = -1;
+      } else if (auto v = r.opt_uint(gk, kMaxHidden); v && *v > 0) {
+        out.group_size = static_cast<std::int64_t>(*v);
+      } else if (!r.failed()) {
+        r.fail(ErrorCode::InvalidValue, gk, "`" + r.path(gk) + "` must be -1 or a positive integer, got " + detail::describe(g));
+      }
     }
     out.zero_point = m == "awq" ? r.bool_or("zero_point", true) : !r.bool_or("sym", true);
     out.modules_not_converted = read_string_list(r, "modules_to_not_convert");
@@ -695,8 +723,14 @@ void read_quantization(FieldReader& top, ModelSpec& s) {
     out.method = QuantMethod::Fp8;
     out.bits = 8;
     if (const Json* b = r.array("weight_block_size")) {
-      for (const auto& v : *b)
-        if (v.is_number_unsigned() || v.is_number_integer()) out.weight_block_size.push_back(v.get<std::uint64_t>());
+      for (const auto& v : *b) {
+        if (!v.is_number_unsigned() || v.get<std::uint64_t>() == 0 || v.get<std::uint64_t>() > kMaxHidden) {
+          r.fail(ErrorCode::InvalidValue, "weight_block_size",
+                 "`quantization_config.weight_block_size` must hold positive integers, got " + detail::describe(v));
+          break;
+        }
+        out.weight_block_size.push_back(v.get<std::uint64_t>());
+      }
     }
     out.modules_not_converted = read_string_list(r, "modules_to_not_convert");
   } else if (m == "mxfp4") {
@@ -710,10 +744,10 @@ void read_quantization(FieldReader& top, ModelSpec& s) {
     s.approximate = true;
   } else if (!m.empty()) {
     out.method = QuantMethod::Other;
-    s.warnings.push_back("quant_method \"" + m + "\" is not modelled; weights are sized as dense");
+    s.warnings.push_back("quant_method \"" + brief(m) + "\" is not modelled; weights are sized as dense");
     s.approximate = true;
   }
-  if (r.failed()) top.fail(r.error().code, "quantization_config", r.error().message);
+  if (r.failed()) top.fail_with(r.error());  // keeps the inner field: quantization_config.bits
 }
 
 }  // namespace
@@ -757,8 +791,10 @@ Result<ModelSpec> parse_config(std::string_view json_text) {
     prefix = "text_config.";
     spec.outer_model_type = outer_type;
   }
+  if (top.failed()) return top.error();
   FieldReader r(*body, prefix);
   spec.model_type = r.string_or("model_type", prefix.empty() ? "" : outer_type + "_text");
+  if (r.failed()) return r.error();
   if (spec.model_type.empty()) {
     return make_error(ErrorCode::MissingField, "model_type", "`model_type` is missing: cannot tell which architecture this is");
   }
@@ -776,7 +812,7 @@ Result<ModelSpec> parse_config(std::string_view json_text) {
                                     r.has("vocab_size");
     if (!has_decoder_fields) {
       return make_error(ErrorCode::Unsupported, "model_type",
-                        "`model_type` \"" + spec.model_type +
+                        "`model_type` \"" + brief(spec.model_type) +
                             "\" is not supported and the config lacks the decoder fields needed to estimate it "
                             "(vocab_size, hidden_size, num_hidden_layers, num_attention_heads)");
     }
@@ -788,6 +824,13 @@ Result<ModelSpec> parse_config(std::string_view json_text) {
     return make_error(ErrorCode::InvalidValue, prefix + "num_key_value_heads",
                       "`" + prefix + "num_key_value_heads` (" + std::to_string(spec.num_kv_heads) +
                           ") must divide `num_attention_heads` (" + std::to_string(spec.num_heads) + ")");
+  }
+  if (spec.moe && spec.moe->routed_experts > 0 && spec.moe->experts_per_token > spec.moe->routed_experts) {
+    // The router's top-k over fewer experts than k fails in torch.topk.
+    const std::string key = prefix + "num_experts_per_tok";
+    return make_error(ErrorCode::InvalidValue, key,
+                      "`" + key + "` (" + std::to_string(spec.moe->experts_per_token) +
+                          ") must be ≤ the number of routed experts (" + std::to_string(spec.moe->routed_experts) + ")");
   }
   spec.head = head_from_architecture(architecture, spec.model_type);
   if (spec.outer_model_type == "gemma3") {

@@ -71,7 +71,7 @@ OptimizerStates optimizer_states(Optimizer o, const std::vector<TensorShape>& te
                         .times(big, "params × 1 B")
                         .plus("")
                         .times(blocks, "blocks of 256 × 4 B absmax)")
-                        .plus("2 × ")
+                        .plus("2")
                         .times(small, "params in tensors < 4,096 elements × 4 B")
                         .str();
       out.source = "bitsandbytes optim/optimizer.py Optimizer2State.init_state (uint8 states, blockwise absmax, min_8bit_size 4096)";

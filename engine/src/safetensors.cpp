@@ -37,6 +37,27 @@ std::int64_t layer_index(const std::string& name) {
   return v;
 }
 
+// Bits per element of each safetensors dtype (safetensors/src/tensor.rs Dtype::bitsize).
+std::uint64_t dtype_bits(const std::string& d) {
+  static constexpr std::pair<std::string_view, std::uint64_t> kBits[] = {
+      {"BOOL", 8}, {"F4", 4},   {"F6_E2M3", 6}, {"F6_E3M2", 6}, {"U8", 8},   {"I8", 8},   {"F8_E5M2", 8},
+      {"F8_E4M3", 8}, {"F8_E8M0", 8}, {"I16", 16}, {"U16", 16}, {"F16", 16}, {"BF16", 16}, {"I32", 32},
+      {"U32", 32}, {"F32", 32}, {"C64", 64},   {"F64", 64},   {"I64", 64}, {"U64", 64}};
+  for (const auto& [name, bits] : kBits)
+    if (d == name) return bits;
+  return 0;
+}
+
+// One file's data buffer is the tensors' spans laid end to end from 0 (safetensors
+// Metadata::validate: sorted by offsets, each begin equals the previous end). A shard larger than
+// 1 PiB is not a real checkpoint, and the bound keeps every sum of spans far below 2^64.
+constexpr std::uint64_t kMaxFileBytes = std::uint64_t{1} << 50;
+
+struct Span {
+  std::uint64_t begin = 0, end = 0;
+  const std::string* name = nullptr;
+};
+
 }  // namespace
 
 Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& headers, const ModelSpec& spec) {
@@ -45,14 +66,15 @@ Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& h
   const std::uint64_t per_int32 = packed && spec.quant.bits ? 32 / spec.quant.bits : 1;
   for (std::size_t f = 0; f < headers.size(); ++f) {
     const std::string what = "safetensors header " + std::to_string(f + 1);
-    auto parsed = detail::parse_json(headers[f], what);
+    auto parsed = detail::parse_json(headers[f], what, detail::kMaxSafetensorsHeaderBytes);
     if (!parsed) return parsed.error();
     const Json& h = parsed.value();
     if (!h.is_object()) return make_error(ErrorCode::InvalidValue, what, what + ": expected a JSON object");
     ++out.files;
+    std::vector<Span> spans;
     for (const auto& [name, t] : h.items()) {
       if (name == "__metadata__") continue;
-      const std::string where = what + ": tensor \"" + name + "\"";
+      const std::string where = what + ": tensor \"" + (name.size() > 80 ? name.substr(0, 77) + "..." : name) + "\"";
       if (!t.is_object() || !t.contains("dtype") || !t["dtype"].is_string() || !t.contains("shape") || !t["shape"].is_array() ||
           !t.contains("data_offsets") || !t["data_offsets"].is_array() || t["data_offsets"].size() != 2)
         return make_error(ErrorCode::InvalidValue, name, where + " needs dtype, shape and data_offsets [begin, end]");
@@ -67,8 +89,20 @@ Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& h
           return make_error(ErrorCode::Overflow, name, where + ": shape is too large");
         elements *= n;
       }
-      const std::uint64_t bytes = off[1].get<std::uint64_t>() - off[0].get<std::uint64_t>();
+      const std::uint64_t begin = off[0].get<std::uint64_t>(), end = off[1].get<std::uint64_t>();
+      if (end > kMaxFileBytes)
+        return make_error(ErrorCode::Overflow, name, where + ": data_offsets end " + std::to_string(end) + " is too large (over 1 PiB)");
+      const std::uint64_t bytes = end - begin;
       const std::string dtype = t["dtype"].get<std::string>();
+      const std::uint64_t bits = dtype_bits(dtype);
+      if (bits == 0)
+        return make_error(ErrorCode::InvalidValue, name,
+                          where + ": unknown dtype \"" + dtype.substr(0, 16) + "\" (BOOL, U8, I8, F8_E4M3, F16, BF16, F32, I32, I64 …)");
+      if (elements * bits % 8 != 0 || elements * bits / 8 != bytes)
+        return make_error(ErrorCode::InvalidValue, name,
+                          where + ": data_offsets span " + std::to_string(bytes) + " bytes, but " + std::to_string(elements) +
+                              " elements of " + dtype + " take " + std::to_string(elements * bits / 8) + " bytes");
+      spans.push_back({begin, end, &name});
       ++out.tensors;
       out.bytes += bytes;
       const bool meta = is_quant_metadata(name);
@@ -93,6 +127,16 @@ Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& h
       ++it->tensors;
       it->elements += elements;
       it->bytes += bytes;
+    }
+    std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
+    std::uint64_t at = 0;
+    for (const Span& sp : spans) {
+      if (sp.begin != at)
+        return make_error(ErrorCode::InvalidValue, *sp.name,
+                          what + ": tensor \"" + *sp.name + "\" starts at byte " + std::to_string(sp.begin) + " where " +
+                              std::to_string(at) + " was expected (" + (sp.begin > at ? "a gap" : "an overlap") +
+                              " in data_offsets)");
+      at = sp.end;
     }
   }
   if (out.files == 0) return make_error(ErrorCode::MissingField, "headers", "no safetensors header given");

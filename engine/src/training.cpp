@@ -54,6 +54,29 @@ struct Builder {
   void fact(std::string id, double v, std::string explain) { r.facts.push_back({std::move(id), v, std::move(explain)}); }
 };
 
+// An upper bound, in floating point, of the saved activations over all layers before any integer
+// product is formed: per token and layer, every term activations.cpp saves at ≤ 4 B per element
+// (norm inputs ≤ 4 norms × 8 B, q/k/v/out and their inputs, MLP or top-k experts with 4 tensors of
+// the intermediate width, router probabilities, eager b·heads·s² scores at ≤ 13 B). Without it,
+// 405B × seq 1M × batch 4096 with eager attention wrapped the activations item around 2^64.
+double saved_bytes_bound(const ModelSpec& s, const TrainOptions& o) {
+  const double h = static_cast<double>(s.hidden_size);
+  const double qd = static_cast<double>(
+      s.mla ? s.num_heads * (s.mla->qk_nope_head_dim + s.mla->qk_rope_head_dim + s.mla->v_head_dim) : s.q_dim());
+  const double kd = static_cast<double>(s.kv_dim()), seq = static_cast<double>(o.seq);
+  double mlp = static_cast<double>(s.intermediate_size);
+  double moe = 0;
+  if (s.moe) {
+    const double k = static_cast<double>(s.moe->experts_per_token);
+    mlp = std::max(mlp, k * static_cast<double>(s.moe->expert_intermediate) + static_cast<double>(s.moe->shared_intermediate));
+    moe = 4 * static_cast<double>(s.moe->routed_experts) + 8 * k * h;
+  }
+  const double eager = o.attn == AttentionImpl::Eager ? 13 * static_cast<double>(s.num_heads) * seq : 0;
+  const double per_token_layer = 40 * h + 4 * (4 * qd + 2 * kd) + 16 * mlp + moe + eager;
+  const double layers = static_cast<double>(s.layers.size() + (s.encoder_decoder ? s.encoder_decoder->encoder_layers : 0) + 1);
+  return static_cast<double>(o.micro_batch) * seq * layers * per_token_layer;
+}
+
 Result<int> validate(const Model& model, const TrainOptions& o) {
   auto bad = [](const char* flag, const std::string& m) { return make_error(ErrorCode::InvalidValue, flag, std::string(flag) + " " + m); };
   if (o.micro_batch < 1) return bad("--batch", "must be ≥ 1, got 0");
@@ -65,7 +88,7 @@ Result<int> validate(const Model& model, const TrainOptions& o) {
   const std::uint64_t lim = ~std::uint64_t{0} / 16;
   const std::uint64_t v = std::max<std::uint64_t>(model.spec.vocab_size, model.spec.intermediate_size * 8);
   if (o.micro_batch > lim / o.seq || o.micro_batch * o.seq > lim / std::max<std::uint64_t>(v, 1) ||
-      o.micro_batch * o.seq * model.spec.num_heads > lim / o.seq)
+      o.micro_batch * o.seq * model.spec.num_heads > lim / o.seq || saved_bytes_bound(model.spec, o) > 1e18)
     return make_error(ErrorCode::Overflow, "--seq", "--batch × --seq is too large to size in 64-bit bytes");
   const bool lora = o.method != TrainMethod::Full;
   if (lora && o.lora_rank < 1) return bad("--lora-rank", std::string("must be ≥ 1 for --method ") + std::string(to_id(o.method)) + ", got 0");
@@ -197,7 +220,9 @@ Result<Report> estimate_training(const Model& model, const TrainOptions& o) {
   if (lora) {
     const std::uint64_t bytes = local_trainable * dtype_bytes(train_dtype);
     b.add("lora_weights", bytes,
-          Explain().times(trainable, "adapter params").times(dtype_bytes(train_dtype), std::string("B (") + std::string(dtype_name(train_dtype)) + ")").equals_bytes(bytes).str(),
+          Explain()
+              .times(local_trainable, local_trainable == trainable ? "adapter params" : "adapter params of this GPU's pipeline stage / TP shard")
+              .times(dtype_bytes(train_dtype), std::string("B (") + std::string(dtype_name(train_dtype)) + ")").equals_bytes(bytes).str(),
           "PEFT LoraLayer lora_A r×d_in + lora_B d_out×r per adapted module (+ DoRA magnitude d_out); autocast_adapter_dtype keeps them fp32",
           all_phases());
   }

@@ -376,9 +376,18 @@ val hf_table(const std::string& config) {
 val safetensors(const std::string& config, const val& headers) {
   auto m = vram::load_model(config);
   if (!m) return fail(m.error());
+  // An array of texts (strings, or bytes as a Uint8Array); anything else is a named error, not a
+  // JS exception from inside the module.
+  if (!val::global("Array").call<bool>("isArray", headers))
+    return fail({vram::ErrorCode::InvalidValue, "headers", "headers must be an array of safetensors header texts"});
   std::vector<std::string> texts;
   const auto n = headers["length"].as<unsigned>();
-  for (unsigned i = 0; i < n && i < 4096; ++i) texts.push_back(headers[i].as<std::string>());
+  for (unsigned i = 0; i < n && i < 4096; ++i) {
+    const val h = headers[i];
+    if (!h.isString() && !h.instanceof(val::global("Uint8Array")))
+      return fail({vram::ErrorCode::InvalidValue, "headers", "headers[" + std::to_string(i) + "] must be a string"});
+    texts.push_back(h.as<std::string>());
+  }
   auto st = vram::read_safetensors_headers(texts, m.value().spec);
   if (!st) return fail(st.error());
   const auto& s = st.value();
