@@ -57,12 +57,12 @@ for t in "${targets[@]}"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   [ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
   cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1)
-  files=$(ls "$work" | wc -l)
-  kb=$(du -sk --apparent-size "$work" | cut -f1)
+  # The corpus libFuzzer holds (reduced inputs replace their parents; the directory keeps both).
+  corp=$(grep -o 'corp: [0-9]*\(/[0-9]*[bKM]b\)\{0,1\}' "$log" | tail -1 | sed 's/corp: //')
   crashes=$(grep -c '^==[0-9]*==ERROR\|^SUMMARY: \|deadly signal\|ALARM: working on the last Unit' "$log" || true)
   [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && crashes=1
-  printf 'fuzz %-12s %10s execs %5s s %8s exec/s  corpus %5s files %6s KB  %-20s crashes %s\n' \
-    "$t" "${execs:-0}" "$secs" "$(( ${execs:-0} / (secs > 0 ? secs : 1) ))" "$files" "$kb" "${cov:-cov: ?}" "$crashes"
+  printf 'fuzz %-12s %10s execs %5s s %6s exec/s  corpus %-12s %-20s crashes %s\n' \
+    "$t" "${execs:-0}" "$secs" "$(( ${execs:-0} / (secs > 0 ? secs : 1) ))" "${corp:-?}" "${cov:-cov: ?}" "$crashes"
   if [ "$rc" -ne 0 ]; then
     failed=1
     echo "fuzz $t: exit $rc; log $log" >&2
