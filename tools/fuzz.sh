@@ -60,7 +60,8 @@ for t in "${targets[@]}"; do
   # The corpus libFuzzer holds (reduced inputs replace their parents; the directory keeps both).
   corp=$(grep -o 'corp: [0-9]*\(/[0-9]*[bKM]b\)\{0,1\}' "$log" | tail -1 | sed 's/corp: //')
   crashes=$(grep -c '^==[0-9]*==ERROR\|^SUMMARY: \|deadly signal\|ALARM: working on the last Unit' "$log" || true)
-  [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && crashes=1
+  [ "$rc" -eq 72 ] && crashes=0  # libFuzzer's exit on Ctrl-C / SIGINT: an interrupted run, not a crash
+  [ "$rc" -ne 0 ] && [ "$rc" -ne 72 ] && [ "$crashes" -eq 0 ] && crashes=1
   printf 'fuzz %-12s %10s execs %5s s %6s exec/s  corpus %-12s %-20s crashes %s\n' \
     "$t" "${execs:-0}" "$secs" "$(( ${execs:-0} / (secs > 0 ? secs : 1) ))" "${corp:-?}" "${cov:-cov: ?}" "$crashes"
   if [ "$rc" -ne 0 ]; then
