@@ -65,3 +65,16 @@ TEST_CASE("tensors of layers past num_hidden_layers are counted as MTP", "[safet
   CHECK(r.value().mtp_bytes == 256);
   CHECK(r.value().notes.size() == 1);
 }
+
+TEST_CASE("a tensor with an empty name is still a named error", "[safetensors][errors][fuzz]") {
+  // Found by tools/fuzz (safetensors target): `{"":999999}` returned an Error with an empty field.
+  const auto spec = vram::test::spec_of(vram::test::read_repo_file("engine/catalog/models/Qwen--Qwen3-0.6B.json"));
+  auto e = vram::read_safetensors_headers({vram::test::read_repo_file("tests/data/fuzz/safetensors-empty-tensor-name.json")}, spec);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().field == "safetensors header 1");
+  CHECK_THAT(e.error().message, Catch::Contains("tensor \"\""));
+  // The same through the layout check (a gap before the only tensor).
+  e = vram::read_safetensors_headers({R"({"":{"dtype":"F16","shape":[2],"data_offsets":[4,8]}})"}, spec);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().field == "safetensors header 1");
+}

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake g++ make catch2 nlohmann-json3-dev emscripten chromium brotli python3)
+# clang + libclang-rt-14-dev (only recommended by clang, holds libFuzzer): the fuzz targets.
+packages=(cmake g++ make catch2 nlohmann-json3-dev emscripten chromium brotli python3 clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -74,32 +74,33 @@ Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& h
     std::vector<Span> spans;
     for (const auto& [name, t] : h.items()) {
       if (name == "__metadata__") continue;
+      const std::string& field = name.empty() ? what : name;  // an error always names something
       const std::string where = what + ": tensor \"" + (name.size() > 80 ? name.substr(0, 77) + "..." : name) + "\"";
       if (!t.is_object() || !t.contains("dtype") || !t["dtype"].is_string() || !t.contains("shape") || !t["shape"].is_array() ||
           !t.contains("data_offsets") || !t["data_offsets"].is_array() || t["data_offsets"].size() != 2)
-        return make_error(ErrorCode::InvalidValue, name, where + " needs dtype, shape and data_offsets [begin, end]");
+        return make_error(ErrorCode::InvalidValue, field, where + " needs dtype, shape and data_offsets [begin, end]");
       const Json& off = t["data_offsets"];
       if (!off[0].is_number_unsigned() || !off[1].is_number_unsigned() || off[1].get<std::uint64_t>() < off[0].get<std::uint64_t>())
-        return make_error(ErrorCode::InvalidValue, name, where + ": data_offsets must be non-negative integers with begin ≤ end");
+        return make_error(ErrorCode::InvalidValue, field, where + ": data_offsets must be non-negative integers with begin ≤ end");
       std::uint64_t elements = 1;
       for (const auto& d : t["shape"]) {
-        if (!d.is_number_unsigned()) return make_error(ErrorCode::InvalidValue, name, where + ": shape must hold non-negative integers");
+        if (!d.is_number_unsigned()) return make_error(ErrorCode::InvalidValue, field, where + ": shape must hold non-negative integers");
         const std::uint64_t n = d.get<std::uint64_t>();
         if (n != 0 && elements > (std::uint64_t{1} << 50) / n)
-          return make_error(ErrorCode::Overflow, name, where + ": shape is too large");
+          return make_error(ErrorCode::Overflow, field, where + ": shape is too large");
         elements *= n;
       }
       const std::uint64_t begin = off[0].get<std::uint64_t>(), end = off[1].get<std::uint64_t>();
       if (end > kMaxFileBytes)
-        return make_error(ErrorCode::Overflow, name, where + ": data_offsets end " + std::to_string(end) + " is too large (over 1 PiB)");
+        return make_error(ErrorCode::Overflow, field, where + ": data_offsets end " + std::to_string(end) + " is too large (over 1 PiB)");
       const std::uint64_t bytes = end - begin;
       const std::string dtype = t["dtype"].get<std::string>();
       const std::uint64_t bits = dtype_bits(dtype);
       if (bits == 0)
-        return make_error(ErrorCode::InvalidValue, name,
+        return make_error(ErrorCode::InvalidValue, field,
                           where + ": unknown dtype \"" + dtype.substr(0, 16) + "\" (BOOL, U8, I8, F8_E4M3, F16, BF16, F32, I32, I64 …)");
       if (elements * bits % 8 != 0 || elements * bits / 8 != bytes)
-        return make_error(ErrorCode::InvalidValue, name,
+        return make_error(ErrorCode::InvalidValue, field,
                           where + ": data_offsets span " + std::to_string(bytes) + " bytes, but " + std::to_string(elements) +
                               " elements of " + dtype + " take " + std::to_string(elements * bits / 8) + " bytes");
       spans.push_back({begin, end, &name});
@@ -138,7 +139,7 @@ Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& h
     std::uint64_t at = 0;
     for (const Span& sp : spans) {
       if (sp.begin != at)
-        return make_error(ErrorCode::InvalidValue, *sp.name,
+        return make_error(ErrorCode::InvalidValue, sp.name->empty() ? what : *sp.name,
                           what + ": tensor \"" + *sp.name + "\" starts at byte " + std::to_string(sp.begin) + " where " +
                               std::to_string(at) + " was expected (" + (sp.begin > at ? "a gap" : "an overlap") +
                               " in data_offsets)");
