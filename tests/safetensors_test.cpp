@@ -78,3 +78,14 @@ TEST_CASE("a tensor with an empty name is still a named error", "[safetensors][e
   REQUIRE_FALSE(e.ok());
   CHECK(e.error().field == "safetensors header 1");
 }
+
+TEST_CASE("a layer index too long for 64 bits counts as a layer past the model", "[safetensors][fuzz]") {
+  // Found by tools/fuzz (safetensors target, UBSan): "model.layers.09223372036854775808…" overflowed
+  // the signed layer index (undefined behaviour; in practice a negative index, so not MTP).
+  const auto spec = vram::test::spec_of(R"({"model_type":"llama","vocab_size":10,"hidden_size":8,"intermediate_size":8,
+    "num_hidden_layers":2,"num_attention_heads":2})");
+  auto r = vram::read_safetensors_headers({vram::test::read_repo_file("tests/data/fuzz/safetensors-huge-layer-index.json")}, spec);
+  REQUIRE(r.ok());
+  CHECK(r.value().mtp_bytes == 4);
+  CHECK(r.value().bytes == 8);
+}

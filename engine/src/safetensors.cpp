@@ -26,14 +26,16 @@ bool is_quant_metadata(const std::string& name) {
   return false;
 }
 
-// Layer index in "model.layers.<i>." names, or -1.
+// Layer index in "model.layers.<i>." names, or -1. An index of 18 digits or more saturates at
+// 10^17 (past any real layer count) instead of overflowing.
 std::int64_t layer_index(const std::string& name) {
+  constexpr std::int64_t kSaturated = 100'000'000'000'000'000;
   static constexpr std::string_view kPrefix = "model.layers.";
   if (name.rfind(kPrefix, 0) != 0) return -1;
   std::int64_t v = 0;
   std::size_t i = kPrefix.size();
   if (i >= name.size() || name[i] < '0' || name[i] > '9') return -1;
-  for (; i < name.size() && name[i] >= '0' && name[i] <= '9'; ++i) v = v * 10 + (name[i] - '0');
+  for (; i < name.size() && name[i] >= '0' && name[i] <= '9'; ++i) v = v < kSaturated ? v * 10 + (name[i] - '0') : kSaturated;
   return v;
 }
 
