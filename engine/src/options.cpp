@@ -208,9 +208,10 @@ TrainOptions read_train(Reader& r) {
   return o;
 }
 
-template <class Read>
+// `read` is a plain function pointer, not a template parameter: one copy of this function (and of
+// its std::function for `get`) serves both tabs, which keeps the WebAssembly module smaller.
 Result<std::string> check_one(const std::vector<std::string>& keys, std::string_view key, std::string_view value,
-                              const OptionName& name_of, Read&& read) {
+                              const OptionName& name_of, void (*read)(Reader&)) {
   bool known = false;
   for (const auto& k : keys) known = known || k == key;
   if (!known) return make_error(ErrorCode::UnknownName, name_of(key), name_of(key) + " is not an option");
