@@ -10,7 +10,7 @@
 #include <map>
 
 #include "test_support.hpp"
-#include "vram/accuracy.hpp"
+#include "accuracy.hpp"
 
 TEST_CASE("measured vs estimated stays within the achieved error bounds", "[accuracy]") {
   std::vector<std::pair<std::string, std::string>> files;

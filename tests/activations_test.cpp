@@ -2,7 +2,7 @@
 // the paper's (GPT-style, LayerNorm, plain 4h MLP, eager attention, dropout).
 #include <catch2/catch.hpp>
 
-#include "vram/activations.hpp"
+#include "vram/memory/activations.hpp"
 
 namespace {
 vram::ModelSpec gpt_like() {

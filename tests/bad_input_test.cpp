@@ -16,12 +16,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_reader.hpp"
+#include "base/json_reader.hpp"
 #include "test_support.hpp"
-#include "vram/catalog.hpp"
-#include "vram/estimate.hpp"
-#include "vram/options.hpp"
-#include "vram/safetensors.hpp"
+#include "vram/model/catalog.hpp"
+#include "vram/estimate/estimate.hpp"
+#include "vram/workload/options.hpp"
+#include "vram/model/safetensors.hpp"
 
 namespace {
 
@@ -208,12 +208,13 @@ TEST_CASE("bad-input corpus: every case gives its expected error or a flagged, s
     const std::string id = c.at("id");
     INFO("case " << id << ": " << c.value("description", ""));
     CHECK(ids.insert(id).second);
-    // CPU time, not wall time: the 2-core CI machine is shared, and a hang shows in either.
+    // A guard against hangs and runaway work, not a performance target (those are measured by
+    // tools/bench.sh and reported): CPU time, generous enough for a loaded 2-core machine under ASan.
     const std::clock_t t0 = std::clock();
     const Outcome out = run_case(c);
     const double seconds = static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC;
     INFO(seconds << " s of CPU");
-    CHECK(seconds < 1.0);
+    CHECK(seconds < 20.0);
     const json& expect = c.at("expect");
     if (expect.contains("error")) {
       const json& e = expect.at("error");

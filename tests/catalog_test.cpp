@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
-#include "vram/catalog.hpp"
-#include "vram/inventory.hpp"
+#include "vram/model/catalog.hpp"
+#include "vram/model/inventory.hpp"
 
 TEST_CASE("every catalog model parses and builds an inventory", "[catalog]") {
   const auto models = vram::catalog_models();

@@ -1,7 +1,7 @@
 // explain.cpp: formatted sizes and formula strings.
 #include <catch2/catch.hpp>
 
-#include "vram/explain.hpp"
+#include "vram/base/explain.hpp"
 
 TEST_CASE("format_bytes uses binary units, labelled as such, rounded half up", "[explain]") {
   CHECK(vram::format_bytes(0) == "0 B");

@@ -2,7 +2,8 @@
 // driver-reported totals recorded in engine/catalog/gpus.json (sources per entry).
 #include <catch2/catch.hpp>
 
-#include "vram/gpus.hpp"
+#include "vram/estimate/solve.hpp"
+#include "vram/workload/gpus.hpp"
 
 TEST_CASE("the catalog covers the required range of accelerators", "[gpus]") {
   const auto all = vram::gpus();

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "test_support.hpp"
-#include "vram/hf_table.hpp"
+#include "vram/model/hf_table.hpp"
 
 namespace {
 

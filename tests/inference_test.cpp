@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
-#include "vram/estimate.hpp"
-#include "vram/kv_cache.hpp"
-#include "vram/runtime.hpp"
+#include "vram/estimate/estimate.hpp"
+#include "vram/memory/kv_cache.hpp"
+#include "vram/memory/runtime.hpp"
 
 using namespace vram;
 

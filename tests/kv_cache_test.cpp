@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
-#include "vram/kv_cache.hpp"
+#include "vram/memory/kv_cache.hpp"
 
 using namespace vram;
 

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
-#include "vram/lora.hpp"
+#include "vram/memory/lora.hpp"
 
 namespace {
 

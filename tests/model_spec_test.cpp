@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
-#include "vram/model_spec.hpp"
+#include "vram/model/model_spec.hpp"
 
 using vram::ErrorCode;
 using vram::parse_config;

@@ -1,7 +1,7 @@
 // optimizer.cpp: precision plans and optimizer state bytes (formulas from the framework sources).
 #include <catch2/catch.hpp>
 
-#include "vram/optimizer.hpp"
+#include "vram/memory/optimizer.hpp"
 
 using vram::Optimizer;
 using vram::TensorShape;

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "vram/options.hpp"
+#include "vram/workload/options.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
-#include "vram/parallel.hpp"
+#include "vram/memory/parallel.hpp"
 
 namespace {
 double gib(std::uint64_t b) { return static_cast<double>(b) / 1073741824.0; }

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "vram/catalog.hpp"
-#include "vram/estimate.hpp"
-#include "vram/options.hpp"
-#include "vram/weights.hpp"
+#include "vram/model/catalog.hpp"
+#include "vram/estimate/estimate.hpp"
+#include "vram/workload/options.hpp"
+#include "vram/memory/weights.hpp"
 
 namespace {
 

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "vram/catalog.hpp"
-#include "vram/estimate.hpp"
+#include "vram/model/catalog.hpp"
+#include "vram/estimate/estimate.hpp"
 
 TEST_CASE("hostile values in every numeric config field give a value or a named error", "[robustness]") {
   const std::vector<nlohmann::json> hostile{0, -1, 1e30, 2147483648.0, 3.5, "x", nullptr, nlohmann::json::array(),

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
-#include "vram/runtime.hpp"
+#include "vram/memory/runtime.hpp"
 
 using namespace vram;
 

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
-#include "vram/safetensors.hpp"
+#include "vram/model/safetensors.hpp"
 
 TEST_CASE("bytes per dtype are the data_offsets spans", "[safetensors]") {
   const auto spec = vram::test::spec_of(vram::test::read_repo_file("engine/catalog/models/meta-llama--Llama-3.2-1B-Instruct.json"));

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "test_support.hpp"
-#include "vram/catalog.hpp"
-#include "vram/gpus.hpp"
+#include "vram/model/catalog.hpp"
+#include "vram/estimate/solve.hpp"
 
 namespace {
 

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "vram/inventory.hpp"
-#include "vram/model_spec.hpp"
+#include "vram/model/inventory.hpp"
+#include "vram/model/model_spec.hpp"
 
 namespace vram::test {
 

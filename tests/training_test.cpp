@@ -6,9 +6,9 @@
 #include <cmath>
 
 #include "test_support.hpp"
-#include "vram/estimate.hpp"
-#include "vram/gpus.hpp"
-#include "vram/weights.hpp"
+#include "vram/estimate/estimate.hpp"
+#include "vram/estimate/solve.hpp"
+#include "vram/memory/weights.hpp"
 
 namespace {
 

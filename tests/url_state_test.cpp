@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "form_urlencoded.hpp"
-#include "vram/url_state.hpp"
+#include "link/form_urlencoded.hpp"
+#include "vram/link/url_state.hpp"
 
 namespace {
 

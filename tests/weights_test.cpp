@@ -6,8 +6,8 @@
 #include <string>
 
 #include "test_support.hpp"
-#include "vram/model.hpp"
-#include "vram/weights.hpp"
+#include "vram/model/model.hpp"
+#include "vram/memory/weights.hpp"
 
 namespace {
 

@@ -2,9 +2,9 @@
 // Targets (issue 3): one estimate ≤ 10 µs, a 1,000-point context sweep ≤ 5 ms, natively.
 #include <benchmark/benchmark.h>
 
-#include "vram/catalog.hpp"
-#include "vram/estimate.hpp"
-#include "vram/gpus.hpp"
+#include "vram/model/catalog.hpp"
+#include "vram/estimate/estimate.hpp"
+#include "vram/estimate/solve.hpp"
 
 namespace {
 

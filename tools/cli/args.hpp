@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "vram/result.hpp"
+#include "vram/base/result.hpp"
 
 namespace vram::cli {
 

@@ -15,15 +15,15 @@
 #include <nlohmann/json.hpp>
 
 #include "args.hpp"
-#include "vram/accuracy.hpp"
-#include "vram/catalog.hpp"
-#include "vram/estimate.hpp"
-#include "vram/explain.hpp"
-#include "vram/gpus.hpp"
-#include "vram/hf_table.hpp"
-#include "vram/inventory.hpp"
-#include "vram/model_spec.hpp"
-#include "vram/options.hpp"
+#include "accuracy.hpp"
+#include "vram/model/catalog.hpp"
+#include "vram/estimate/estimate.hpp"
+#include "vram/base/explain.hpp"
+#include "vram/estimate/solve.hpp"
+#include "vram/model/hf_table.hpp"
+#include "vram/model/inventory.hpp"
+#include "vram/model/model_spec.hpp"
+#include "vram/workload/options.hpp"
 
 namespace {
 

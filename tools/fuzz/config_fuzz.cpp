@@ -5,10 +5,10 @@
 #include <string_view>
 
 #include "fuzz_checks.hpp"
-#include "vram/estimate.hpp"
-#include "vram/inventory.hpp"
-#include "vram/model.hpp"
-#include "vram/model_spec.hpp"
+#include "vram/estimate/estimate.hpp"
+#include "vram/model/inventory.hpp"
+#include "vram/model/model.hpp"
+#include "vram/model/model_spec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace vram;

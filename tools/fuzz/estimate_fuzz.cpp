@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "fuzz_checks.hpp"
-#include "vram/catalog.hpp"
-#include "vram/estimate.hpp"
-#include "vram/explain.hpp"
-#include "vram/gpus.hpp"
-#include "vram/options.hpp"
+#include "vram/model/catalog.hpp"
+#include "vram/estimate/estimate.hpp"
+#include "vram/base/explain.hpp"
+#include "vram/estimate/solve.hpp"
+#include "vram/workload/options.hpp"
 
 namespace {
 

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstdint>
 
-#include "vram/gpus.hpp"
-#include "vram/report.hpp"
-#include "vram/result.hpp"
+#include "vram/estimate/solve.hpp"
+#include "vram/estimate/report.hpp"
+#include "vram/base/result.hpp"
 
 namespace vram::fuzz {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "fuzz_checks.hpp"
-#include "vram/safetensors.hpp"
+#include "vram/model/safetensors.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace vram;

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "fuzz_checks.hpp"
-#include "vram/url_state.hpp"
+#include "vram/link/url_state.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace vram;

@@ -100,12 +100,13 @@ test('the corpus has at least 60 cases with unique ids', () => {
 
 for (const c of cases) {
   test(`bad input ${c.id}: ${c.description}`, () => {
-    // CPU time, not wall time: the 2-core CI machine is shared, and a hang shows in either.
+    // A guard against hangs and runaway work, not a performance target (the benchmarks measure and
+    // report those): CPU time, generous enough for a loaded 2-core machine.
     const input = inputs(c);
     const t0 = process.cpuUsage();
     const r = run(c, input);
     const { user, system } = process.cpuUsage(t0);
-    assert.ok(user + system < 1e6, `${((user + system) / 1000).toFixed(0)} ms of CPU`);
+    assert.ok(user + system < 20e6, `${((user + system) / 1000).toFixed(0)} ms of CPU`);
     if (c.expect.error) {
       const e = c.expect.error;
       assert.equal(r.ok, false, `expected ${JSON.stringify(e)}, got a result`);

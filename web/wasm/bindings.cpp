@@ -9,16 +9,16 @@
 #include <optional>
 #include <string>
 
-#include "vram/catalog.hpp"
-#include "vram/estimate.hpp"
-#include "vram/gpus.hpp"
-#include "vram/hf_table.hpp"
-#include "vram/inventory.hpp"
-#include "vram/model_spec.hpp"
-#include "vram/options.hpp"
-#include "vram/safetensors.hpp"
-#include "vram/url_state.hpp"
-#include "vram/weights.hpp"
+#include "vram/model/catalog.hpp"
+#include "vram/estimate/estimate.hpp"
+#include "vram/estimate/solve.hpp"
+#include "vram/model/hf_table.hpp"
+#include "vram/model/inventory.hpp"
+#include "vram/model/model_spec.hpp"
+#include "vram/workload/options.hpp"
+#include "vram/model/safetensors.hpp"
+#include "vram/link/url_state.hpp"
+#include "vram/memory/weights.hpp"
 
 namespace {
 

@@ -1,0 +1,105 @@
+// KV cache: what one layer caches per token (per runtime: MLA latent vs decompressed, GQA/MQA,
+// tensor-parallel sharding), how many tokens each runtime keeps per layer (sliding windows, vLLM
+// paged blocks, llama.cpp padding), the element format (dense, fp8, llama.cpp q8_0/q4_0), and
+// the vLLM pool capacity. Every formula names the framework code it follows.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "vram/base/dtype.hpp"
+#include "vram/model/model_spec.hpp"
+#include "vram/base/result.hpp"
+#include "vram/workload/workload.hpp"
+
+namespace vram {
+
+// Storage of one KV element type: `block_bytes` per `block_elems` elements. Dense types are
+// blocks of one element; llama.cpp q8_0 is 34 B per 32 (fp16 scale + 32 int8), q4_0 18 B per 32
+// (ggml-common.h block_q8_0 / block_q4_0).
+struct KvElement {
+  KvKind kind = KvKind::F16;
+  std::uint64_t block_bytes = 2;
+  std::uint64_t block_elems = 1;
+  std::string name = "fp16";
+};
+
+// Resolves `--kv-dtype`: auto = the weights' compute dtype (transformers DynamicCache stores what
+// the k/v projections produce; vLLM cache_dtype "auto" = model dtype); llama.cpp's default cache
+// type is f16 (common.h cache_type_k/v). q8_0/q4_0 exist only in llama.cpp.
+[[nodiscard]] Result<KvElement> resolve_kv_element(KvKind kind, DType compute_dtype, Runtime runtime);
+
+// Bytes of one row of `elems` elements (ggml_row_size: whole blocks).
+[[nodiscard]] constexpr std::uint64_t kv_row_bytes(const KvElement& e, std::uint64_t elems) {
+  return (elems + e.block_elems - 1) / e.block_elems * e.block_bytes;
+}
+
+// Elements one layer caches per token on one GPU.
+struct KvWidth {
+  std::uint64_t k = 0;        // key elements per token (or the MLA latent)
+  std::uint64_t v = 0;        // value elements per token (0 when V is a view of the latent)
+  std::uint64_t heads = 0;    // kv heads per GPU (0 for a latent cache)
+  std::uint64_t head_dim = 0;
+  bool latent = false;        // MLA compressed latent, cached once per layer (no K/V pair)
+};
+
+// transformers (DeepSeek-V2/V3 in 4.57) caches decompressed K (nh × (qk_nope + qk_rope)) and
+// V (nh × v_head_dim); vLLM, SGLang and llama.cpp cache the latent kv_lora_rank + qk_rope_head_dim
+// once per layer (vLLM MLAAttentionSpec, llama.cpp is_mla: V is a view of K). GQA/MQA: K and V of
+// num_kv_heads heads; with tensor parallelism vLLM shards KV heads and replicates them when
+// tp > num_kv_heads (max(1, kv_heads / tp) per GPU, vLLM ModelConfig.get_num_kv_heads).
+[[nodiscard]] KvWidth kv_width(const ModelSpec& spec, Runtime runtime, std::uint32_t tensor_parallel);
+
+// Bytes one layer caches per token (K row + V row).
+[[nodiscard]] constexpr std::uint64_t kv_layer_bytes_per_token(const KvWidth& w, const KvElement& e) {
+  return kv_row_bytes(e, w.k) + kv_row_bytes(e, w.v);
+}
+
+// How a runtime sizes the cache.
+struct KvRequest {
+  Runtime runtime = Runtime::Transformers;
+  std::uint64_t context = 4096;        // tokens per sequence (decoder tokens for T5)
+  std::uint64_t sequences = 1;
+  std::uint64_t encoder_tokens = 0;    // T5 cross-attention: encoder length per sequence
+  std::uint64_t ubatch = 512;          // llama.cpp n_ubatch
+  bool flash_attn = false;             // llama.cpp: FA pads the cache to 256 cells, else 32
+  std::uint64_t max_num_batched_tokens = 2048;  // vLLM sliding-window reserve
+  std::uint64_t block_size = 16;       // vLLM CacheConfig.block_size default
+};
+
+// llama.cpp cache padding (llama_kv_cache_unified::get_padding: FA kernels need 256, else 32).
+[[nodiscard]] constexpr std::uint64_t llama_cpp_kv_pad(bool flash_attn) { return flash_attn ? 256 : 32; }
+[[nodiscard]] constexpr std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) / to * to; }
+
+// Tokens (over all sequences) that one layer holds, per runtime:
+// - transformers 4.57: full layers hold every token; DynamicSlidingWindowLayer.update keeps the
+//   last window − 1 tokens and concatenates the new one(s): min(context, window) per sequence.
+// - vLLM: full layers cdiv(context, block_size) blocks per sequence; sliding layers
+//   cdiv(min(window − 1 + max_num_batched_tokens, context), block_size) + 1 blocks
+//   (vllm/v1/kv_cache_interface.py SlidingWindowSpec.max_memory_usage_bytes).
+// - llama.cpp: one unified cache of n_ctx = context × sequences cells padded to 32/256;
+//   SWA layers min(n_ctx, pad(n_swa·n_seq + n_ubatch, pad)) (llama-kv-cache-iswa.cpp size_swa).
+[[nodiscard]] std::uint64_t kv_layer_tokens(const LayerSpec& layer, const KvRequest& request);
+
+struct KvCacheBytes {
+  std::uint64_t bytes = 0;
+  std::uint64_t bytes_per_token = 0;  // all layers in range, one token of context (full layers)
+  std::string explain;
+  std::string source;
+  bool approximate = false;
+};
+
+// KV cache of decoder layers [first, last) on one GPU. T5 adds the cross-attention K/V over the
+// encoder tokens in every decoder layer (T5Attention with EncoderDecoderCache).
+[[nodiscard]] KvCacheBytes kv_cache_bytes(const ModelSpec& spec, const KvWidth& width, const KvElement& element,
+                                          const KvRequest& request, std::uint64_t first_layer, std::uint64_t last_layer);
+
+// vLLM pool capacity: whole blocks of block_size tokens (num_gpu_blocks = available // page bytes
+// of all layers; "GPU KV cache size" = num_blocks × block_size, vllm/v1/core/kv_cache_utils.py).
+[[nodiscard]] constexpr std::uint64_t vllm_pool_tokens(std::uint64_t pool_bytes, std::uint64_t bytes_per_token,
+                                                       std::uint64_t block_size = 16) {
+  if (bytes_per_token == 0 || block_size == 0) return 0;
+  return pool_bytes / (bytes_per_token * block_size) * block_size;
+}
+
+}  // namespace vram

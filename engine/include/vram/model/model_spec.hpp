@@ -1,0 +1,190 @@
+// ModelSpec: an architecture-neutral description of a Hugging Face model, parsed from config.json.
+// Everything downstream (parameter inventory, KV cache, activations) reads only this struct.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vram/base/dtype.hpp"
+#include "vram/base/result.hpp"
+
+namespace vram {
+
+enum class NormKind : std::uint8_t {
+  RmsNorm,         // weight only
+  LayerNorm,       // weight + bias
+  LayerNormNoBias, // weight only (MPT no_bias, OLMo-2 style LayerNorm without bias)
+  NonParametric,   // no parameters at all (OLMo-1 LayerNorm)
+};
+
+enum class MlpKind : std::uint8_t {
+  Gated,  // gate, up, down (SwiGLU/GeGLU): three h×i matrices
+  Plain,  // up, down (fc1/fc2): two h×i matrices
+};
+
+enum class AttentionKind : std::uint8_t { Full, Sliding };
+
+enum class QkNorm : std::uint8_t {
+  None,
+  PerHead,    // RMSNorm(head_dim) shared across heads (Qwen3, Gemma-3)
+  FullWidth,  // RMSNorm(heads·head_dim) and RMSNorm(kv_heads·head_dim) (OLMo-2/3)
+  LayerNormPerHead,  // LayerNorm(head_dim) with bias (Phi qk_layernorm)
+};
+
+// Block topology of one decoder layer.
+enum class BlockStyle : std::uint8_t {
+  PreNorm,         // x + attn(norm1(x)); x + mlp(norm2(x))            (Llama, GPT-2, OPT, BLOOM …)
+  Parallel,        // x + attn(norm(x)) + mlp(norm(x))                 (GPT-J, Phi-2, Falcon-7B)
+  ParallelTwoNorm, // x + attn(norm_a(x)) + mlp(norm_m(x))             (GPT-NeoX parallel residual, Falcon-40B)
+  SandwichNorm,    // pre + post norms around attention and MLP       (Gemma-2/3: four norms)
+  PostNormOnly,    // x + norm(attn(x)); x + norm(mlp(x))              (OLMo-2/3)
+  PostLN,          // BERT: norm(x + attn(x)); norm(x + mlp(x))
+};
+
+struct LayerSpec {
+  AttentionKind attention = AttentionKind::Full;
+  std::uint64_t window = 0;  // tokens seen by a sliding-window layer
+  bool moe = false;          // routed-expert MLP (else dense MLP)
+};
+
+struct MoeSpec {
+  std::uint64_t routed_experts = 0;
+  std::uint64_t experts_per_token = 0;
+  std::uint64_t shared_experts = 0;             // count of shared experts (DeepSeek); 1 for Qwen2-MoE
+  std::uint64_t expert_intermediate = 0;        // moe_intermediate_size
+  std::uint64_t shared_intermediate = 0;        // total width of the shared-expert MLP (0 = none)
+  bool shared_expert_gate = false;              // Qwen2-MoE sigmoid gate (h → 1)
+  bool router_bias = false;                     // gpt-oss router has a bias
+  bool expert_bias = false;                     // gpt-oss experts carry biases
+  bool score_correction_bias = false;           // DeepSeek-V3 e_score_correction_bias buffer (fp32)
+  bool fused_gate_up = false;                   // stored as one gate_up_proj tensor (gpt-oss)
+  std::uint64_t dense_first = 0;                // first_k_dense_replace
+  std::uint64_t layer_freq = 1;                 // moe_layer_freq / decoder_sparse_step
+};
+
+struct MlaSpec {
+  std::uint64_t q_lora_rank = 0;  // 0 = no query compression (q_lora_rank null)
+  std::uint64_t kv_lora_rank = 0;
+  std::uint64_t qk_nope_head_dim = 0;
+  std::uint64_t qk_rope_head_dim = 0;
+  std::uint64_t v_head_dim = 0;
+};
+
+// SigLIP vision tower of a multimodal Gemma-3 (Gemma3ForConditionalGeneration) and its projector.
+struct VisionSpec {
+  std::uint64_t hidden_size = 768;
+  std::uint64_t intermediate_size = 3072;
+  std::uint64_t num_layers = 12;
+  std::uint64_t num_channels = 3;
+  std::uint64_t image_size = 224;
+  std::uint64_t patch_size = 16;
+  bool use_head = true;  // SiglipMultiheadAttentionPoolingHead unless vision_use_head is false
+};
+
+struct EncoderDecoderSpec {      // T5
+  std::uint64_t encoder_layers = 0;
+  std::uint64_t decoder_layers = 0;
+  std::uint64_t relative_attention_num_buckets = 32;
+};
+
+enum class QuantMethod : std::uint8_t {
+  None,
+  BnbInt8,      // bitsandbytes LLM.int8()
+  BnbNf4,       // bitsandbytes 4-bit, quant_type nf4
+  BnbFp4,       // bitsandbytes 4-bit, quant_type fp4
+  Gptq,
+  Awq,
+  Fp8,          // fp8 (e4m3) weights with per-tensor or block scales
+  Mxfp4,        // OCP microscaling 4-bit (gpt-oss)
+  Compressed,   // compressed-tensors (recorded, sized by its bits)
+  Other,
+};
+
+struct QuantSpec {
+  QuantMethod method = QuantMethod::None;
+  std::string method_name;                      // as written in quant_method
+  std::uint32_t bits = 16;
+  std::int64_t group_size = -1;                 // -1 = per output channel
+  bool zero_point = true;                       // AWQ zero_point / GPTQ sym=false
+  bool double_quant = false;                    // bnb_4bit_use_double_quant
+  DType compute_dtype = DType::BF16;            // bnb_4bit_compute_dtype
+  std::vector<std::string> modules_not_converted;
+  std::vector<std::uint64_t> weight_block_size; // fp8 block scales, e.g. [128,128]
+};
+
+struct ModelSpec {
+  std::string model_type;       // as in config.json (after text_config unwrapping)
+  std::string architecture;     // architectures[0] (the full checkpoint class)
+  std::string outer_model_type; // model_type of a multimodal wrapper (gemma3), else empty
+  bool generic = false;         // unknown model_type estimated through the generic decoder path
+
+  std::uint64_t vocab_size = 0;
+  std::uint64_t hidden_size = 0;
+  std::uint64_t num_layers = 0;
+  std::uint64_t num_heads = 0;
+  std::uint64_t num_kv_heads = 0;
+  std::uint64_t head_dim = 0;
+  std::uint64_t intermediate_size = 0;
+  std::uint64_t max_position_embeddings = 0;
+
+  MlpKind mlp = MlpKind::Gated;
+  std::string activation = "silu";
+  NormKind norm = NormKind::RmsNorm;
+  BlockStyle block = BlockStyle::PreNorm;
+  QkNorm qk_norm = QkNorm::None;
+
+  bool attn_qkv_bias = false;   // bias on q, k, v projections
+  bool attn_out_bias = false;   // bias on the output projection
+  bool mlp_bias = false;        // bias on MLP projections
+  bool fused_qkv = false;       // stored as one qkv matrix (naming and LoRA targets only)
+  bool fused_gate_up = false;   // Phi-3 gate_up_proj
+  bool tie_word_embeddings = false;
+  bool lm_head_bias = false;
+  bool final_norm = true;
+  bool attention_sinks = false; // gpt-oss per-head sink logits
+
+  std::uint64_t learned_positions = 0;     // rows of a learned position table (0 = none)
+  std::uint64_t token_types = 0;           // BERT type_vocab_size
+  bool embedding_norm = false;             // BLOOM word_embeddings_layernorm, BERT embeddings.LayerNorm
+  std::uint64_t embedding_dim = 0;         // OPT word_embed_proj_dim when ≠ hidden (project_in/out)
+  std::uint64_t rotary_dim = 0;            // rotated dims per head (0 = no RoPE)
+  std::uint64_t rope_theta_count = 0;      // number of rotary modules at model level (Gemma-3: 2)
+  bool rotary_per_layer = false;           // a rotary module inside every attention (Qwen2-MoE in 4.57)
+  std::uint64_t causal_mask_positions = 0; // GPT-2/BigCode registered bool causal mask (n×n)
+  bool causal_mask_per_layer = false;      // GPT-2: one mask per block (+ masked_bias scalar)
+  bool embed_scale_buffer = false;         // Gemma-3 scaled embedding stores its scale as a buffer
+  bool bert_position_buffers = false;      // BERT position_ids + token_type_ids (int64)
+  bool pooler = false;                     // BertModel pooler (AutoModel view only)
+  std::string head;                        // full-class head: "causal_lm", "masked_lm", "seq_cls", "pretraining", "seq2seq", "base"
+  std::uint64_t num_labels = 2;
+
+  std::vector<LayerSpec> layers;           // one per decoder layer
+  std::optional<MoeSpec> moe;
+  std::optional<MlaSpec> mla;
+  std::optional<EncoderDecoderSpec> encoder_decoder;
+  std::optional<VisionSpec> vision;        // multimodal Gemma-3
+  std::uint64_t mtp_layers = 0;            // num_nextn_predict_layers: stored, not built by transformers
+
+  DType torch_dtype = DType::F32;          // checkpoint dtype from torch_dtype/dtype (F32 if absent)
+  bool torch_dtype_given = false;
+  QuantSpec quant;
+
+  bool hf_view_uses_full_class = false;    // config auto_map names an AutoModelFor* class
+  bool approximate = false;
+  std::vector<std::string> warnings;
+
+  [[nodiscard]] std::uint64_t q_dim() const { return num_heads * head_dim; }
+  [[nodiscard]] std::uint64_t kv_dim() const { return num_kv_heads * head_dim; }
+};
+
+// Parses config.json text. Errors name the field (`num_attention_heads`) and, for malformed JSON,
+// the line and column.
+[[nodiscard]] Result<ModelSpec> parse_config(std::string_view json_text);
+
+// The model types with a dedicated parser, in the order they are listed in the docs.
+[[nodiscard]] const std::vector<std::string>& supported_model_types();
+
+}  // namespace vram

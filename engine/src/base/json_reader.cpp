@@ -1,0 +1,274 @@
+#include "base/json_reader.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace vram::detail {
+namespace {
+
+// Builds the DOM like Json::parse(…, allow_exceptions=false) and records where the parse failed,
+// in one pass (one parser instantiation instead of three: parse's callback and plain DOM parsers plus
+// a second, virtual SAX pass to locate the error). The parser calls parse_error on this static type.
+class LocatingDomParser final : public nlohmann::detail::json_sax_dom_parser<Json> {
+ public:
+  explicit LocatingDomParser(Json& result) : json_sax_dom_parser(result, /*allow_exceptions=*/false) {}
+  // Depth limit: returning false stops the parse (nlohmann's parser keeps its own state on the heap,
+  // so only the DOM's size is at stake, not the C++ stack).
+  bool start_object(std::size_t len) { return enter() && json_sax_dom_parser::start_object(len); }
+  bool start_array(std::size_t len) { return enter() && json_sax_dom_parser::start_array(len); }
+  bool end_object() {
+    --depth_;
+    return json_sax_dom_parser::end_object();
+  }
+  bool end_array() {
+    --depth_;
+    return json_sax_dom_parser::end_array();
+  }
+  bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception& ex) {
+    if (!failed_) {  // the first error, as a separate SAX pass would see it
+      failed_ = true;
+      position_ = position;
+      token_ = last_token;
+      reason_ = ex.what();
+    }
+    return false;
+  }
+  bool enter() {
+    if (++depth_ <= kMaxJsonDepth) return true;
+    too_deep_ = true;
+    return false;
+  }
+  std::size_t depth_ = 0;
+  bool too_deep_ = false;
+  bool failed_ = false;
+  std::size_t position_ = 0;
+  std::string token_;
+  std::string reason_;
+};
+
+std::string short_reason(const std::string& what) {
+  // nlohmann messages look like "[json.exception.parse_error.101] parse error at line 1, column 2:
+  // syntax error while parsing value - invalid literal; last read: 'x'". Keep the part after
+  // "syntax error" to avoid repeating the position.
+  auto pos = what.find("syntax error");
+  if (pos != std::string::npos) return what.substr(pos);
+  pos = what.find(": ");
+  return pos == std::string::npos ? what : what.substr(pos + 2);
+}
+
+// value.dump() for a number or a string, without linking nlohmann's serializer (4 KB of wasm): the
+// same text, as serializer::dump_float (grisu2 via detail::to_chars, "null" if not finite),
+// dump_integer and dump_escaped (ensure_ascii = false; the parser has already validated the UTF-8,
+// so escaping byte by byte is escaping code point by code point).
+std::string dump_scalar(const Json& value) {
+  if (value.is_number_unsigned()) return std::to_string(value.get<std::uint64_t>());
+  if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
+  if (value.is_number_float()) {
+    const double d = value.get<double>();
+    if (!std::isfinite(d)) return "null";
+    char buf[64];
+    return std::string(buf, nlohmann::detail::to_chars(buf, buf + sizeof buf, d));
+  }
+  std::string out = "\"";
+  for (const char ch : value.get_ref<const std::string&>()) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += "0123456789abcdef"[c >> 4];
+          out += "0123456789abcdef"[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+Result<Json> parse_json(std::string_view text, std::string_view what, std::size_t max_bytes) {
+  if (text.size() > max_bytes)
+    return make_error(ErrorCode::InvalidValue, std::string(what),
+                      std::string(what) + ": " + std::to_string(text.size()) + " bytes is too large (at most " +
+                          std::to_string(max_bytes) + " bytes)");
+  Json j;
+  LocatingDomParser locator(j);
+  Json::sax_parse(text.begin(), text.end(), &locator, nlohmann::json::input_format_t::json, /*strict=*/true);
+  if (locator.too_deep_)
+    return make_error(ErrorCode::InvalidJson, std::string(what),
+                      std::string(what) + ": invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  if (!locator.failed_) return j;
+  std::size_t line = 1, column = 1;
+  const std::size_t end = std::min(locator.position_ == 0 ? 0 : locator.position_ - 1, text.size());
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  std::string message = std::string(what) + ": invalid JSON";
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    message += " (empty input)";
+  } else {
+    message += " at line " + std::to_string(line) + ", column " + std::to_string(column);
+    if (!locator.reason_.empty()) message += ": " + short_reason(locator.reason_);
+  }
+  return make_error(ErrorCode::InvalidJson, std::string(what), message);
+}
+
+std::string describe(const Json& value) {
+  if (value.is_null()) return "null";
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_number() || value.is_string()) {
+    std::string s = dump_scalar(value);
+    if (s.size() > 40) s = s.substr(0, 37) + "...";
+    return s;
+  }
+  if (value.is_array()) return "an array";
+  return "an object";
+}
+
+void FieldReader::fail(ErrorCode code, std::string_view key, std::string message) {
+  if (!error_) error_ = Error{code, path(key), std::move(message)};
+}
+
+const Json* FieldReader::find(std::string_view key) const {
+  if (!obj_.is_object()) return nullptr;
+  auto it = obj_.find(std::string(key));
+  if (it == obj_.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+bool FieldReader::has(std::string_view key) const { return find(key) != nullptr; }
+
+std::string_view FieldReader::first_present(std::initializer_list<std::string_view> keys) const {
+  for (auto k : keys)
+    if (has(k)) return k;
+  return {};
+}
+
+std::optional<std::uint64_t> FieldReader::opt_uint(std::string_view key, std::uint64_t max) {
+  const Json* v = find(key);
+  if (!v) return std::nullopt;
+  std::uint64_t out = 0;
+  if (v->is_number_unsigned()) {
+    out = v->get<std::uint64_t>();
+  } else if (v->is_number_integer()) {
+    const auto s = v->get<std::int64_t>();
+    if (s < 0) {
+      fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be a non-negative integer, got " + describe(*v));
+      return std::nullopt;
+    }
+    out = static_cast<std::uint64_t>(s);
+  } else if (v->is_number_float()) {
+    const double d = v->get<double>();
+    if (!std::isfinite(d) || d < 0 || d != std::floor(d) || d > 1e15) {
+      fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be a non-negative integer, got " + describe(*v));
+      return std::nullopt;
+    }
+    out = static_cast<std::uint64_t>(d);
+  } else {
+    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be an integer, got " + describe(*v));
+    return std::nullopt;
+  }
+  if (out > max) {
+    fail(ErrorCode::InvalidValue, key,
+         "`" + path(key) + "` is out of range: " + std::to_string(out) + " (at most " + std::to_string(max) + ")");
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::uint64_t FieldReader::positive(std::initializer_list<std::string_view> keys, std::uint64_t max) {
+  std::string_view key = first_present(keys);
+  if (key.empty()) {
+    std::string names;
+    for (auto k : keys) names += (names.empty() ? "`" : " or `") + path(k) + "`";
+    fail(ErrorCode::MissingField, *keys.begin(), names + " is missing (a positive integer is required)");
+    return 1;
+  }
+  auto v = opt_uint(key, max);
+  if (!v) return 1;
+  if (*v == 0) {
+    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be > 0, got 0");
+    return 1;
+  }
+  return *v;
+}
+
+std::uint64_t FieldReader::positive_or(std::string_view key, std::uint64_t fallback, std::uint64_t max) {
+  if (!has(key)) return fallback;
+  auto v = opt_uint(key, max);
+  if (!v) return fallback;
+  if (*v == 0) {
+    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be > 0, got 0");
+    return fallback;
+  }
+  return *v;
+}
+
+std::optional<double> FieldReader::opt_number(std::string_view key) {
+  const Json* v = find(key);
+  if (!v) return std::nullopt;
+  if (!v->is_number()) {
+    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be a number, got " + describe(*v));
+    return std::nullopt;
+  }
+  const double d = v->get<double>();
+  if (!std::isfinite(d)) {
+    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be finite");
+    return std::nullopt;
+  }
+  return d;
+}
+
+bool FieldReader::bool_or(std::string_view key, bool fallback) {
+  const Json* v = find(key);
+  if (!v) return fallback;
+  if (v->is_boolean()) return v->get<bool>();
+  if (v->is_number_integer() || v->is_number_unsigned()) return v->get<std::int64_t>() != 0;
+  fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be true or false, got " + describe(*v));
+  return fallback;
+}
+
+std::string FieldReader::string_or(std::string_view key, std::string fallback) {
+  const Json* v = find(key);
+  if (!v) return fallback;
+  if (v->is_string()) return v->get<std::string>();
+  fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be a string, got " + describe(*v));
+  return fallback;
+}
+
+const Json* FieldReader::object(std::string_view key) {
+  const Json* v = find(key);
+  if (!v) return nullptr;
+  if (!v->is_object()) {
+    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be an object, got " + describe(*v));
+    return nullptr;
+  }
+  return v;
+}
+
+const Json* FieldReader::array(std::string_view key) {
+  const Json* v = find(key);
+  if (!v) return nullptr;
+  if (!v->is_array()) {
+    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be an array, got " + describe(*v));
+    return nullptr;
+  }
+  return v;
+}
+
+}  // namespace vram::detail

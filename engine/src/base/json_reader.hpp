@@ -1,0 +1,91 @@
+// Safe reading of untrusted JSON. nlohmann/json aborts on a type error when exceptions are off
+// (the WebAssembly build), so every access here checks the type first, and the first problem is
+// kept as an Error that names the field.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "vram/base/result.hpp"
+
+namespace vram::detail {
+
+using Json = nlohmann::json;
+
+// Limits on untrusted JSON, checked before and while the DOM is built: the DOM of a hostile text
+// costs far more memory than the text (50 MB of '[' would need gigabytes, and an out-of-memory in
+// WebAssembly aborts the module), so texts are refused by size first and by depth while parsing.
+//  - config.json: real configs are < 100 KB (the largest, with big id2label maps, < 1 MB) and the
+//    browser's Hub loader refuses responses over 5 MB; 8 MiB passes all of them.
+//  - safetensors headers: the format allows up to 100,000,000 bytes (huggingface/safetensors
+//    MAX_HEADER_SIZE) but real headers are < 2 MB (~120 B per tensor; DeepSeek-V3's whole index of
+//    ~92,000 tensors is under 10 MB). The browser's Hub loader fetches headers up to 25 MB
+//    (web/src/lib/hub.js LIMITS.header); 32 MiB passes all of those and keeps the DOM of the worst
+//    text (a flat array of 16M numbers, ~0.5 GB while its vector grows) inside a 2 GB wasm heap.
+//  - depth: config.json nests ≤ 5 levels (quantization_config.config_groups.group_0.weights),
+//    safetensors headers 3; 64 leaves ample room.
+inline constexpr std::size_t kMaxConfigBytes = std::size_t{8} << 20;
+inline constexpr std::size_t kMaxSafetensorsHeaderBytes = std::size_t{32} << 20;
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+// Parses text; a syntax error reports "<what>: invalid JSON at line L, column C: <reason>". A text
+// over `max_bytes` is refused before parsing (InvalidValue), nesting deeper than kMaxJsonDepth
+// while parsing (InvalidJson); both errors name `what`.
+[[nodiscard]] Result<Json> parse_json(std::string_view text, std::string_view what, std::size_t max_bytes = kMaxConfigBytes);
+
+// Reads fields of one JSON object. Getters never fail loudly: they record the first error and
+// return a neutral value, so a parser reads every field and checks `failed()` once at the end.
+class FieldReader {
+ public:
+  FieldReader(const Json& object, std::string prefix = {}) : obj_(object), prefix_(std::move(prefix)) {}
+
+  [[nodiscard]] bool failed() const { return error_.has_value(); }
+  [[nodiscard]] const Error& error() const { return *error_; }
+  void fail(ErrorCode code, std::string_view key, std::string message);
+  // Records an error of a nested reader as it is (its field already carries the full path).
+  void fail_with(const Error& e) {
+    if (!error_) error_ = e;
+  }
+
+  // Present and not null.
+  [[nodiscard]] bool has(std::string_view key) const;
+  // The first of several alias keys that is present (transformers attribute_map), or "" if none.
+  [[nodiscard]] std::string_view first_present(std::initializer_list<std::string_view> keys) const;
+
+  // Non-negative integer (an integral float such as 4096.0 is accepted); nullopt if absent/null.
+  std::optional<std::uint64_t> opt_uint(std::string_view key, std::uint64_t max = kMaxDim);
+  // Required integer > 0, looked up under any of the alias keys.
+  std::uint64_t positive(std::initializer_list<std::string_view> keys, std::uint64_t max = kMaxDim);
+  std::uint64_t positive(std::string_view key, std::uint64_t max = kMaxDim) { return positive({key}, max); }
+  // Optional integer > 0 with a default used when absent or null.
+  std::uint64_t positive_or(std::string_view key, std::uint64_t fallback, std::uint64_t max = kMaxDim);
+  std::optional<double> opt_number(std::string_view key);
+  double number_or(std::string_view key, double fallback) { return opt_number(key).value_or(fallback); }
+  bool bool_or(std::string_view key, bool fallback);
+  std::string string_or(std::string_view key, std::string fallback);
+  // Object member, or nullptr when absent/null; records an error when present but not an object.
+  const Json* object(std::string_view key);
+  const Json* array(std::string_view key);
+
+  [[nodiscard]] std::string path(std::string_view key) const { return prefix_ + std::string(key); }
+  [[nodiscard]] const Json& json() const { return obj_; }
+
+  static constexpr std::uint64_t kMaxDim = std::uint64_t{1} << 40;
+
+ private:
+  const Json* find(std::string_view key) const;
+  const Json& obj_;
+  std::string prefix_;
+  std::optional<Error> error_;
+};
+
+// Renders a JSON value briefly for an error message ("0", "\"abc\"", "an object").
+[[nodiscard]] std::string describe(const Json& value);
+
+}  // namespace vram::detail

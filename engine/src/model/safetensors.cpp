@@ -1,0 +1,158 @@
+// Format: https://github.com/huggingface/safetensors (8-byte little-endian header length, then a JSON
+// object {name: {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {...}}).
+#include "vram/model/safetensors.hpp"
+
+#include <algorithm>
+
+#include "base/json_reader.hpp"
+
+namespace vram {
+namespace {
+
+using detail::Json;
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Quantisation side tensors by name suffix (GPTQ/AWQ, bitsandbytes, FP8, MXFP4 conventions).
+bool is_quant_metadata(const std::string& name) {
+  static constexpr std::string_view kSuffixes[] = {
+      ".scales", ".qzeros", ".g_idx", ".SCB", ".weight_format", ".absmax", ".quant_map", ".nested_absmax",
+      ".nested_quant_map", ".quant_state.bitsandbytes__nf4", ".quant_state.bitsandbytes__fp4", ".weight_scale_inv",
+      ".weight_scale", ".input_scale", "_scales"};
+  for (auto s : kSuffixes)
+    if (ends_with(name, s)) return true;
+  return false;
+}
+
+// Layer index in "model.layers.<i>." names, or -1. An index of 18 digits or more saturates at
+// 10^17 (past any real layer count) instead of overflowing.
+std::int64_t layer_index(const std::string& name) {
+  constexpr std::int64_t kSaturated = 100'000'000'000'000'000;
+  static constexpr std::string_view kPrefix = "model.layers.";
+  if (name.rfind(kPrefix, 0) != 0) return -1;
+  std::int64_t v = 0;
+  std::size_t i = kPrefix.size();
+  if (i >= name.size() || name[i] < '0' || name[i] > '9') return -1;
+  for (; i < name.size() && name[i] >= '0' && name[i] <= '9'; ++i) v = v < kSaturated ? v * 10 + (name[i] - '0') : kSaturated;
+  return v;
+}
+
+// Bits per element of each safetensors dtype (safetensors/src/tensor.rs Dtype::bitsize).
+std::uint64_t dtype_bits(const std::string& d) {
+  static constexpr std::pair<std::string_view, std::uint64_t> kBits[] = {
+      {"BOOL", 8}, {"F4", 4},   {"F6_E2M3", 6}, {"F6_E3M2", 6}, {"U8", 8},   {"I8", 8},   {"F8_E5M2", 8},
+      {"F8_E4M3", 8}, {"F8_E8M0", 8}, {"I16", 16}, {"U16", 16}, {"F16", 16}, {"BF16", 16}, {"I32", 32},
+      {"U32", 32}, {"F32", 32}, {"C64", 64},   {"F64", 64},   {"I64", 64}, {"U64", 64}};
+  for (const auto& [name, bits] : kBits)
+    if (d == name) return bits;
+  return 0;
+}
+
+// One file's data buffer is the tensors' spans laid end to end from 0 (safetensors
+// Metadata::validate: sorted by offsets, each begin equals the previous end). A shard larger than
+// 1 PiB is not a real checkpoint, and the bound keeps every sum of spans far below 2^64.
+constexpr std::uint64_t kMaxFileBytes = std::uint64_t{1} << 50;
+
+struct Span {
+  std::uint64_t begin = 0, end = 0;
+  const std::string* name = nullptr;
+};
+
+}  // namespace
+
+Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& headers, const ModelSpec& spec) {
+  StoredTensors out;
+  const bool packed = spec.quant.method == QuantMethod::Gptq || spec.quant.method == QuantMethod::Awq;
+  const std::uint64_t per_int32 = packed && spec.quant.bits ? 32 / spec.quant.bits : 1;
+  for (std::size_t f = 0; f < headers.size(); ++f) {
+    const std::string what = "safetensors header " + std::to_string(f + 1);
+    auto parsed = detail::parse_json(headers[f], what, detail::kMaxSafetensorsHeaderBytes);
+    if (!parsed) return parsed.error();
+    const Json& h = parsed.value();
+    if (!h.is_object()) return make_error(ErrorCode::InvalidValue, what, what + ": expected a JSON object");
+    ++out.files;
+    std::vector<Span> spans;
+    for (const auto& [name, t] : h.items()) {
+      if (name == "__metadata__") continue;
+      const std::string& field = name.empty() ? what : name;  // an error always names something
+      const std::string where = what + ": tensor \"" + (name.size() > 80 ? name.substr(0, 77) + "..." : name) + "\"";
+      if (!t.is_object() || !t.contains("dtype") || !t["dtype"].is_string() || !t.contains("shape") || !t["shape"].is_array() ||
+          !t.contains("data_offsets") || !t["data_offsets"].is_array() || t["data_offsets"].size() != 2)
+        return make_error(ErrorCode::InvalidValue, field, where + " needs dtype, shape and data_offsets [begin, end]");
+      const Json& off = t["data_offsets"];
+      if (!off[0].is_number_unsigned() || !off[1].is_number_unsigned() || off[1].get<std::uint64_t>() < off[0].get<std::uint64_t>())
+        return make_error(ErrorCode::InvalidValue, field, where + ": data_offsets must be non-negative integers with begin ≤ end");
+      std::uint64_t elements = 1;
+      for (const auto& d : t["shape"]) {
+        if (!d.is_number_unsigned()) return make_error(ErrorCode::InvalidValue, field, where + ": shape must hold non-negative integers");
+        const std::uint64_t n = d.get<std::uint64_t>();
+        if (n != 0 && elements > (std::uint64_t{1} << 50) / n)
+          return make_error(ErrorCode::Overflow, field, where + ": shape is too large");
+        elements *= n;
+      }
+      const std::uint64_t begin = off[0].get<std::uint64_t>(), end = off[1].get<std::uint64_t>();
+      if (end > kMaxFileBytes)
+        return make_error(ErrorCode::Overflow, field, where + ": data_offsets end " + std::to_string(end) + " is too large (over 1 PiB)");
+      const std::uint64_t bytes = end - begin;
+      const std::string dtype = t["dtype"].get<std::string>();
+      const std::uint64_t bits = dtype_bits(dtype);
+      if (bits == 0)
+        return make_error(ErrorCode::InvalidValue, field,
+                          where + ": unknown dtype \"" + dtype.substr(0, 16) + "\" (BOOL, U8, I8, F8_E4M3, F16, BF16, F32, I32, I64 …)");
+      if (elements * bits % 8 != 0 || elements * bits / 8 != bytes)
+        return make_error(ErrorCode::InvalidValue, field,
+                          where + ": data_offsets span " + std::to_string(bytes) + " bytes, but " + std::to_string(elements) +
+                              " elements of " + dtype + " take " + std::to_string(elements * bits / 8) + " bytes");
+      spans.push_back({begin, end, &name});
+      ++out.tensors;
+      out.bytes += bytes;
+      const bool meta = is_quant_metadata(name);
+      if (meta) {
+        out.quant_metadata_bytes += bytes;
+      } else if (dtype == "I32" && packed && (ends_with(name, ".qweight"))) {
+        out.logical_params += elements * per_int32;  // int32 words each hold 32 / bits weights
+      } else if (dtype == "U8" && (spec.quant.method == QuantMethod::BnbNf4 || spec.quant.method == QuantMethod::BnbFp4)) {
+        out.logical_params += elements * 2;  // two 4-bit weights per byte
+      } else if (ends_with(name, "_blocks") && spec.quant.method == QuantMethod::Mxfp4) {
+        out.logical_params += elements * 2;
+      } else {
+        out.logical_params += elements;
+      }
+      const std::int64_t layer = layer_index(name);
+      if (layer >= 0 && static_cast<std::uint64_t>(layer) >= spec.num_layers) out.mtp_bytes += bytes;
+      auto it = std::find_if(out.by_dtype.begin(), out.by_dtype.end(), [&](const StoredDtype& d) { return d.dtype == dtype; });
+      if (it == out.by_dtype.end()) {
+        out.by_dtype.push_back({dtype, 0, 0, 0});
+        it = out.by_dtype.end() - 1;
+      }
+      ++it->tensors;
+      it->elements += elements;
+      it->bytes += bytes;
+    }
+    // Heap sort: less than half of std::sort's code in the WebAssembly module. Ties are broken by name, so
+    // the tensor an error names does not depend on the sort's order of equal spans.
+    const auto by_offsets = [](const Span& a, const Span& b) {
+      return a.begin != b.begin ? a.begin < b.begin : a.end != b.end ? a.end < b.end : *a.name < *b.name;
+    };
+    std::make_heap(spans.begin(), spans.end(), by_offsets);
+    std::sort_heap(spans.begin(), spans.end(), by_offsets);
+    std::uint64_t at = 0;
+    for (const Span& sp : spans) {
+      if (sp.begin != at)
+        return make_error(ErrorCode::InvalidValue, sp.name->empty() ? what : *sp.name,
+                          what + ": tensor \"" + *sp.name + "\" starts at byte " + std::to_string(sp.begin) + " where " +
+                              std::to_string(at) + " was expected (" + (sp.begin > at ? "a gap" : "an overlap") +
+                              " in data_offsets)");
+      at = sp.end;
+    }
+  }
+  if (out.files == 0) return make_error(ErrorCode::MissingField, "headers", "no safetensors header given");
+  if (out.mtp_bytes)
+    out.notes.push_back("the checkpoint stores multi-token-prediction layers (model.layers." + std::to_string(spec.num_layers) +
+                        "+) that transformers does not load");
+  return out;
+}
+
+}  // namespace vram
