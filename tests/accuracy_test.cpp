@@ -21,7 +21,7 @@ TEST_CASE("measured vs estimated stays within the achieved error bounds", "[accu
   auto table = vram::compare_measurements(files, [](std::string_view path) -> vram::Result<std::string> {
     return vram::test::read_repo_file(std::string(path));
   });
-  INFO((table ? std::string() : table.error().message));
+  INFO((table ? std::string() : vram::test::english(table.error())));
   REQUIRE(table.ok());
   INFO(vram::accuracy_markdown(table.value()));
   const std::map<std::string, double> max_bound{{"inference", 7.0}, {"train", 13.0}, {"lora", 6.0}};

@@ -2,6 +2,8 @@
 // driver-reported totals recorded in engine/catalog/gpus.json (sources per entry).
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 #include "vram/estimate/solve.hpp"
 #include "vram/workload/gpus.hpp"
 
@@ -35,7 +37,7 @@ TEST_CASE("lookup by id, name or unique fragment; ambiguity and unknowns are nam
   CHECK(vram::find_gpu("NVIDIA GeForce RTX 4090").value().id == "rtx-4090");
   auto amb = vram::find_gpu("h100");
   REQUIRE_FALSE(amb.ok());
-  CHECK_THAT(amb.error().message, Catch::Contains("matches several GPUs"));
+  CHECK_THAT(vram::test::english(amb.error()), Catch::Contains("matches several GPUs"));
   auto none = vram::find_gpu("voodoo 2");
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().field == "gpu");

@@ -16,9 +16,9 @@ KvElement element(KvKind k, DType compute = DType::BF16, Runtime rt = Runtime::T
   return e.value();
 }
 
-std::uint64_t kv_total(const ModelSpec& spec, Runtime rt, const KvRequest& req, KvKind kind = KvKind::Auto,
+std::uint64_t kv_total(const ModelDescription& spec, Runtime rt, const KvRequest& req, KvKind kind = KvKind::Auto,
                        std::uint32_t tp = 1) {
-  return kv_cache_bytes(spec, kv_width(spec, rt, tp), element(kind, spec.torch_dtype, rt), req, 0, spec.layers.size()).bytes;
+  return kv_cache_bytes(spec, kv_width(spec, rt, tp), element(kind, spec.torch_dtype, rt), req, 0, spec.layers.size()).bytes.value();
 }
 
 // OpenLLaMA 7B v2 has LLaMA-7B dimensions (ggml-org/ci log, oracles.md §3.7(b)).
@@ -31,7 +31,7 @@ const char* kOpenLlama7B = R"({"model_type":"llama","architectures":["LlamaForCa
 TEST_CASE("llama.cpp f16 KV of OpenLLaMA 7B at n_ctx 512 is 256.00 MiB", "[kv_cache][llama.cpp][oracle]") {
   // Oracle: ggml-org/ci llama.cpp build 1391, V100, OpenLLaMA 7B v2 f16, n_ctx 512:
   // "kv self size = 256.00 MB" (MiB). Exact: 2 × 32 layers × 4096 × 512 cells × 2 B.
-  const ModelSpec spec = test::spec_of(kOpenLlama7B);
+  const ModelDescription spec = test::spec_of(kOpenLlama7B);
   KvRequest req;
   req.runtime = Runtime::LlamaCpp;
   req.context = 512;
@@ -50,9 +50,9 @@ TEST_CASE("KV element formats", "[kv_cache]") {
   CHECK(element(KvKind::Int8).block_bytes == 1);
   const auto q8_vllm = resolve_kv_element(KvKind::Q8_0, DType::BF16, Runtime::Vllm);
   REQUIRE_FALSE(q8_vllm.ok());
-  CHECK(q8_vllm.error().field == "--kv-dtype");
+  CHECK(q8_vllm.error().field == "kv_dtype");
   // q8_0 for LLaMA-7B at 512 cells: 2 × 32 layers × 512 × 4096/32 × 34 B = 136 MiB.
-  const ModelSpec spec = test::spec_of(kOpenLlama7B);
+  const ModelDescription spec = test::spec_of(kOpenLlama7B);
   KvRequest req;
   req.runtime = Runtime::LlamaCpp;
   req.context = 512;
@@ -63,7 +63,7 @@ TEST_CASE("GQA per token and TP sharding: Qwen3-235B-A22B at TP 4 (vLLM and SGLa
   // Oracle: vllm-project/vllm issue #21348, Qwen3-235B-A22B-FP8, 4×H100, TP 4:
   // "Available KV cache memory: 8.11 GiB", "GPU KV cache size: 178,880 tokens";
   // SGLang TP 4: "#tokens: 367404, K size: 8.23 GB" (GB printed from bytes / 2^30).
-  const ModelSpec spec = test::spec_of(test::read_repo_file("engine/catalog/models/Qwen--Qwen3-235B-A22B.json"));
+  const ModelDescription spec = test::spec_of(test::read_repo_file("engine/catalog/models/Qwen--Qwen3-235B-A22B.json"));
   const KvWidth w = kv_width(spec, Runtime::Vllm, 4);
   CHECK(w.heads == 1);  // 4 KV heads over 4 GPUs
   const KvElement bf16 = element(KvKind::Auto, DType::BF16, Runtime::Vllm);
@@ -86,7 +86,7 @@ TEST_CASE("GQA per token and TP sharding: Qwen3-235B-A22B at TP 4 (vLLM and SGLa
 
 TEST_CASE("Sliding-window layers per runtime: Gemma-2-9B alternation", "[kv_cache][sliding]") {
   // Gemma-2: even layers sliding (window 4096), odd layers full; 42 layers, 8 KV heads × 256.
-  const ModelSpec spec = test::spec_of(test::read_repo_file("engine/catalog/models/google--gemma-2-9b-it.json"));
+  const ModelDescription spec = test::spec_of(test::read_repo_file("engine/catalog/models/google--gemma-2-9b-it.json"));
   const std::uint64_t row = 2 * 8 * 256 * 2;  // K + V bytes per token per layer (bf16)
   KvRequest req;
   req.context = 8192;
@@ -107,7 +107,7 @@ TEST_CASE("Sliding-window layers per runtime: Gemma-2-9B alternation", "[kv_cach
 }
 
 TEST_CASE("vLLM rounds every sequence up to whole blocks", "[kv_cache][vllm]") {
-  const ModelSpec spec = test::spec_of(test::read_repo_file("engine/catalog/models/Qwen--Qwen3-8B.json"));
+  const ModelDescription spec = test::spec_of(test::read_repo_file("engine/catalog/models/Qwen--Qwen3-8B.json"));
   KvRequest req;
   req.runtime = Runtime::Vllm;
   req.context = 1000;  // 63 blocks = 1008 tokens
@@ -116,7 +116,7 @@ TEST_CASE("vLLM rounds every sequence up to whole blocks", "[kv_cache][vllm]") {
 }
 
 TEST_CASE("MLA: decompressed K/V in transformers, latent in vLLM (DeepSeek-V3)", "[kv_cache][mla]") {
-  const ModelSpec spec = test::spec_of(test::read_repo_file("engine/catalog/models/deepseek-ai--DeepSeek-V3.json"));
+  const ModelDescription spec = test::spec_of(test::read_repo_file("engine/catalog/models/deepseek-ai--DeepSeek-V3.json"));
   // transformers DeepseekV3Attention caches key_states (128 × 192) and value_states (128 × 128).
   const KvWidth hf = kv_width(spec, Runtime::Transformers, 1);
   CHECK(hf.k == 128 * (128 + 64));
@@ -133,7 +133,7 @@ TEST_CASE("MLA: decompressed K/V in transformers, latent in vLLM (DeepSeek-V3)",
 }
 
 TEST_CASE("T5: decoder self-attention plus cross-attention over the encoder tokens", "[kv_cache][t5]") {
-  const ModelSpec spec = test::spec_of(test::read_repo_file("engine/catalog/models/google-t5--t5-base.json"));
+  const ModelDescription spec = test::spec_of(test::read_repo_file("engine/catalog/models/google-t5--t5-base.json"));
   KvRequest req;
   req.context = 128;        // decoder tokens
   req.encoder_tokens = 512; // encoder tokens

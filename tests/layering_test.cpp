@@ -1,4 +1,4 @@
-// The engine is laid out by stage: base → model → workload → memory → estimate → link
+// The engine is laid out by stage: base → model → workload → memory → estimate → link → view
 // (engine/src/<stage>/, engine/include/vram/<stage>/). Data walks one way, so no file may include a
 // header of a later stage. Oracle: the #include lines of the files themselves.
 #include <catch2/catch.hpp>
@@ -11,7 +11,7 @@
 
 namespace {
 
-constexpr std::array<const char*, 6> kStages{"base", "model", "workload", "memory", "estimate", "link"};
+constexpr std::array<const char*, 7> kStages{"base", "model", "workload", "memory", "estimate", "link", "view"};
 
 int stage_rank(const std::string& stage) {
   for (std::size_t i = 0; i < kStages.size(); ++i)

@@ -62,6 +62,6 @@ TEST_CASE("LoRA presets: fused qkv, attention, all-linear, experts", "[lora]") {
   // Unknown target: error naming the flag.
   auto bad = vram::lora_params(l3, 8, "nope_proj", false);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().field == "--lora-targets");
+  CHECK(bad.error().field == "lora_targets");
   CHECK_FALSE(vram::lora_params(l3, 0, "q_proj", false).ok());
 }

@@ -13,24 +13,24 @@ TEST_CASE("bitsandbytes 8-bit state layout", "[optimizer]") {
   STATIC_REQUIRE(vram::bnb_state_bytes(4097) == 4097 + 17 * 4);
   const std::vector<TensorShape> t{{4096, 4096, 2}, {4096, 1, 3}};
   const auto s = vram::optimizer_states(Optimizer::AdamW8bit, t, vram::DType::F32, -1);
-  CHECK(s.bytes == 2 * (2 * vram::bnb_state_bytes(4096 * 4096) + 3 * vram::bnb_state_bytes(4096)));
-  CHECK(s.step_temporary_bytes == 0);
+  CHECK(s.bytes.value() == 2 * (2 * vram::bnb_state_bytes(4096 * 4096) + 3 * vram::bnb_state_bytes(4096)));
+  CHECK(s.step_temporary.value() == 0);
   CHECK(vram::optimizer_states(Optimizer::PagedAdamW8bit, t, vram::DType::F32, -1).notes.size() == 1);
 }
 
 TEST_CASE("Adam, SGD, Lion, Adafactor state bytes", "[optimizer]") {
   const std::vector<TensorShape> t{{1000, 500, 2}, {1000, 1, 4}};
   const std::uint64_t n = 1000 * 500 * 2 + 1000 * 4;
-  CHECK(vram::optimizer_states(Optimizer::AdamW, t, vram::DType::F32, -1).bytes == n * 8);
-  CHECK(vram::optimizer_states(Optimizer::AdamW, t, vram::DType::F32, -1).step_temporary_bytes == n * 4);
-  CHECK(vram::optimizer_states(Optimizer::AdamW, t, vram::DType::BF16, -1).bytes == n * 4);  // pure bf16
-  CHECK(vram::optimizer_states(Optimizer::Sgd, t, vram::DType::F32, -1).bytes == 0);
-  CHECK(vram::optimizer_states(Optimizer::SgdMomentum, t, vram::DType::F32, -1).bytes == n * 4);
-  CHECK(vram::optimizer_states(Optimizer::Lion, t, vram::DType::F32, -1).bytes == n * 4);
+  CHECK(vram::optimizer_states(Optimizer::AdamW, t, vram::DType::F32, -1).bytes.value() == n * 8);
+  CHECK(vram::optimizer_states(Optimizer::AdamW, t, vram::DType::F32, -1).step_temporary.value() == n * 4);
+  CHECK(vram::optimizer_states(Optimizer::AdamW, t, vram::DType::BF16, -1).bytes.value() == n * 4);  // pure bf16
+  CHECK(vram::optimizer_states(Optimizer::Sgd, t, vram::DType::F32, -1).bytes.value() == 0);
+  CHECK(vram::optimizer_states(Optimizer::SgdMomentum, t, vram::DType::F32, -1).bytes.value() == n * 4);
+  CHECK(vram::optimizer_states(Optimizer::Lion, t, vram::DType::F32, -1).bytes.value() == n * 4);
   // Adafactor: row + column for matrices, full for vectors.
-  CHECK(vram::optimizer_states(Optimizer::Adafactor, t, vram::DType::F32, -1).bytes == (2 * (1000 + 500) + 4 * 1000) * 4);
+  CHECK(vram::optimizer_states(Optimizer::Adafactor, t, vram::DType::F32, -1).bytes.value() == (2 * (1000 + 500) + 4 * 1000) * 4);
   // Override: 1 byte per state element.
-  CHECK(vram::optimizer_states(Optimizer::AdamW, t, vram::DType::F32, 1.0).bytes == n * 2);
+  CHECK(vram::optimizer_states(Optimizer::AdamW, t, vram::DType::F32, 1.0).bytes.value() == n * 2);
 }
 
 TEST_CASE("precision plans", "[optimizer]") {

@@ -46,16 +46,16 @@ TEST_CASE("shard plans and validation", "[parallel]") {
   CHECK(p.value().state_shards == 8);
   CHECK(p.value().param_shards == 1);
   o.zero = 4;
-  CHECK(vram::shard_plan(m.value(), o).error().field == "--zero");
+  CHECK(vram::shard_plan(m.value(), o).error().field == "zero");
   o.zero = 0;
   o.tensor_parallel = 5;  // 24 heads
-  CHECK(vram::shard_plan(m.value(), o).error().field == "--tp");
+  CHECK(vram::shard_plan(m.value(), o).error().field == "tp");
   o.tensor_parallel = 1;
   o.pipeline_parallel = 29;  // 28 layers
-  CHECK(vram::shard_plan(m.value(), o).error().field == "--pp");
+  CHECK(vram::shard_plan(m.value(), o).error().field == "pp");
   o.pipeline_parallel = 1;
   o.gpus = 0;
-  CHECK(vram::shard_plan(m.value(), o).error().field == "--gpus");
+  CHECK(vram::shard_plan(m.value(), o).error().field == "gpus");
   STATIC_REQUIRE(vram::layers_per_stage(28, 3) == 10);
   STATIC_REQUIRE(vram::pipeline_in_flight(4, 16) == 4);
   STATIC_REQUIRE(vram::shard_bytes(10, 4) == 3);

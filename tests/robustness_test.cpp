@@ -4,6 +4,8 @@
 // values naming the field), not a number.
 #include <catch2/catch.hpp>
 
+#include "test_support.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "vram/model/catalog.hpp"
@@ -27,7 +29,7 @@ TEST_CASE("hostile values in every numeric config field give a value or a named 
         ++runs;
         if (!m) {
           ++errors;
-          CHECK_FALSE(m.error().message.empty());
+          CHECK_FALSE(vram::test::english(m.error()).empty());
           CHECK_FALSE(m.error().field.empty());
           continue;
         }

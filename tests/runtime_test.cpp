@@ -32,43 +32,43 @@ TEST_CASE("llama.cpp compute buffer of OpenLLaMA 7B at n_ctx 512 (VRAM scratch 7
   // The largest stage is the output: 512 tokens × (32000 vocab + 4096) × 4 B = 70.50 MiB exactly.
   // The same log's "compute buffer total size = 76.63 MB" is that build's host graph buffer
   // (inputs included, not on the GPU), 8.0% above: we model the GPU part.
-  const ModelSpec spec = test::spec_of(kOpenLlama7B);
-  const ForwardShape ub = forward_shape(spec, 1, 512, 2, 1);
+  const ModelDescription spec = test::spec_of(kOpenLlama7B);
+  const ForwardShape ub = forward_shape(spec, 1, 512, DType::F16, 1);
   const BufferBytes cb = llama_cpp_compute_buffer(ub, 512, 32000, /*flash_attn=*/false, /*output_on_gpu=*/true);
-  CHECK(cb.bytes == 512 * (32000 + 4096) * 4);
-  CHECK(static_cast<double>(cb.bytes) / 1048576.0 == Approx(70.50).margin(0.005));
+  CHECK(cb.bytes.value() == 512 * (32000 + 4096) * 4);
+  CHECK(static_cast<double>(cb.bytes.value()) / 1048576.0 == Approx(70.50).margin(0.005));
   // Without the output layer the largest stage is the FFN: 512 × (4096 + 2 × 11008) × 4 B.
-  CHECK(llama_cpp_compute_buffer(ub, 512, 32000, false, false).bytes == 512 * (4096 + 2 * 11008) * 4);
+  CHECK(llama_cpp_compute_buffer(ub, 512, 32000, false, false).bytes.value() == 512 * (4096 + 2 * 11008) * 4);
   // At n_ctx 4096 the KQ matrix (4096 × 512 × 32 heads × 4 B) dominates; flash attention drops it.
   const BufferBytes big = llama_cpp_compute_buffer(ub, 4096, 32000, false, false);
-  CHECK(big.bytes == 2 * 512 * 4096 * 4 + std::uint64_t{4096} * 512 * 32 * 4);
-  CHECK(llama_cpp_compute_buffer(ub, 4096, 32000, true, false).bytes < big.bytes / 4);
-  CHECK(llama_cpp_output_buffer(4, 32000).bytes == 4 * 32000 * 4);
+  CHECK(big.bytes.value() == 2 * 512 * 4096 * 4 + std::uint64_t{4096} * 512 * 32 * 4);
+  CHECK(llama_cpp_compute_buffer(ub, 4096, 32000, true, false).bytes.value() < big.bytes.value() / 4);
+  CHECK(llama_cpp_output_buffer(4, 32000).bytes.value() == 4 * 32000 * 4);
 }
 
 TEST_CASE("transformers prefill activations: eager materialises the scores, SDPA does not", "[runtime][transformers]") {
-  const ModelSpec spec = test::spec_of(kOpenLlama7B);
+  const ModelDescription spec = test::spec_of(kOpenLlama7B);
   const std::uint64_t s = 2048, b = 2, c = 2;
-  const ForwardShape f = forward_shape(spec, b, s, c, 1);
+  const ForwardShape f = forward_shape(spec, b, s, DType::F16, 1);
   const std::uint64_t t = b * s;
   const BufferBytes sdpa = transformers_prefill_activations(f, AttentionImpl::Sdpa);
   // SDPA: the MLP stage dominates: b·s × (2h + 3i) × c.
-  CHECK(sdpa.bytes == t * (2 * 4096 + 3 * 11008) * c);
-  CHECK(transformers_prefill_activations(f, AttentionImpl::Flash).bytes == sdpa.bytes);
+  CHECK(sdpa.bytes.value() == t * (2 * 4096 + 3 * 11008) * c);
+  CHECK(transformers_prefill_activations(f, AttentionImpl::Flash).bytes.value() == sdpa.bytes.value());
   // Eager: + scores (c), fp32 softmax (4), cast back (c) per head, + the 4-D mask.
   const BufferBytes eager = transformers_prefill_activations(f, AttentionImpl::Eager);
-  CHECK(eager.bytes == t * (2 * 4096 + 2 * 4096 + 2 * 4096) * c + b * 32 * s * s * (2 * c + 4) + b * s * s * c);
+  CHECK(eager.bytes.value() == t * (2 * 4096 + 2 * 4096 + 2 * 4096) * c + b * 32 * s * s * (2 * c + 4) + b * s * s * c);
 }
 
 TEST_CASE("Logits: generate keeps the last position (+ fp32 copy); a forward keeps all", "[runtime][logits]") {
-  CHECK(generation_logits(4, 128256, 2).bytes == 4 * 128256 * (2 + 4));
-  CHECK(forward_logits(4, 1024, 128256, 2).bytes == std::uint64_t{4} * 1024 * 128256 * 2);
-  CHECK(vllm_sampler_logits(256, 151936, 2).bytes == std::uint64_t{256} * 151936 * 10);
+  CHECK(generation_logits(4, 128256, DType::F16).bytes.value() == 4 * 128256 * (2 + 4));
+  CHECK(forward_logits(4, 1024, 128256, DType::F16).bytes.value() == std::uint64_t{4} * 1024 * 128256 * 2);
+  CHECK(vllm_sampler_logits(256, 151936, DType::BF16).bytes.value() == std::uint64_t{256} * 151936 * 10);
 }
 
 TEST_CASE("Tensor parallelism shards heads and MLP width in the forward shape", "[runtime][tp]") {
-  const ModelSpec spec = test::spec_of(test::read_repo_file("engine/catalog/models/Qwen--Qwen3-8B.json"));
-  const ForwardShape f = forward_shape(spec, 1, 8, 2, 4);
+  const ModelDescription spec = test::spec_of(test::read_repo_file("engine/catalog/models/Qwen--Qwen3-8B.json"));
+  const ForwardShape f = forward_shape(spec, 1, 8, DType::BF16, 4);
   CHECK(f.heads == 8);
   CHECK(f.q_dim == 8 * 128);
   CHECK(f.kv_dim == 2 * 128);

@@ -172,7 +172,10 @@ TEST_CASE("layout sums to the weight total for every format", "[weights][layout]
       for (auto b : l.value().layer_bytes) sum += b;
       CHECK(sum == w.value().total());
       CHECK(w.value().quantized_params + w.value().dense_params == m.inventory.total_params);
-      CHECK(!w.value().explain_weights.empty());
+      // The explanation is the arithmetic: its value is the exact byte count.
+      CHECK(w.value().weights_formula.value() == w.value().weights);
+      CHECK(w.value().metadata_formula.value() == w.value().quant_metadata);
+      CHECK_FALSE(vram::test::explanation(w.value().weights_formula).empty());
     }
   }
 }

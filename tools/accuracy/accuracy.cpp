@@ -7,11 +7,17 @@
 
 #include "base/json_reader.hpp"
 #include "vram/estimate/estimate.hpp"
-#include "vram/base/explain.hpp"
+#include "vram/base/format.hpp"
 #include "vram/workload/options.hpp"
 
 namespace vram {
 namespace {
+
+// An error of the engine about one case, prefixed with the case (the tool speaks English).
+Error prefixed(const Error& e, const std::string& prefix) {
+  return make_error(e.code, prefix, {Msg::error_prefixed, {{"prefix", prefix}, {"message", render(e, english_catalog(), Spelling::Engine)}}});
+}
+
 
 using detail::Json;
 
@@ -63,7 +69,7 @@ Result<AccuracyTable> compare_measurements(const std::vector<std::pair<std::stri
     if (!doc) return doc.error();
     const Json& d = doc.value();
     if (!d.is_object() || !d.contains("cases") || !d["cases"].is_array())
-      return make_error(ErrorCode::InvalidValue, name, name + ": expected {\"schema\": 1, \"cases\": [...]}");
+      return make_error(ErrorCode::InvalidValue, name, {Msg::error_accuracy_schema, {{"file", name}}});
     for (const Json& c : d["cases"]) {
       if (!c.is_object()) continue;
       const std::string id = knob(c, "id").value_or("?");
@@ -80,7 +86,7 @@ Result<AccuracyTable> compare_measurements(const std::vector<std::pair<std::stri
       auto cfg = read(*cfg_path);
       if (!cfg) return cfg.error();
       auto model = load_model(cfg.value());
-      if (!model) return make_error(model.error().code, *cfg_path, *cfg_path + ": " + model.error().message);
+      if (!model) return prefixed(model.error(), *cfg_path);
 
       AccuracyRow row;
       row.id = id;
@@ -88,8 +94,7 @@ Result<AccuracyTable> compare_measurements(const std::vector<std::pair<std::stri
       row.model = knob(c, "model").value_or("");
       row.category = knob(c, "mode").value_or("inference");
       row.source = knob(c, "source").value_or(name);
-      const OptionName name_of = [&](std::string_view key) { return id + "." + std::string(key); };
-      Result<Report> report = make_error(ErrorCode::InvalidValue, "mode", "");
+      Result<Report> report = make_error(ErrorCode::InvalidValue, "mode", Msg::none);
       if (row.category == "inference") {
         // Measured generation holds context + new_tokens in the KV cache; the prompt is the prefill.
         const std::uint64_t prompt = to_u64(knob(c, "context"), 1);
@@ -99,8 +104,8 @@ Result<AccuracyTable> compare_measurements(const std::vector<std::pair<std::stri
           if (key == "prompt") return std::to_string(prompt);
           return knob(c, key);
         };
-        auto o = inference_options(get, name_of);
-        if (!o) return o.error();
+        auto o = inference_options(get);
+        if (!o) return prefixed(o.error(), id);
         report = estimate_inference(model.value(), o.value());
         row.knobs = knob(c, "dtype").value_or("auto") + " b" + knob(c, "batch").value_or("1") + " prompt " + std::to_string(prompt) +
                     " → " + std::to_string(total) + " tokens, " + knob(c, "attn").value_or("sdpa");
@@ -109,14 +114,14 @@ Result<AccuracyTable> compare_measurements(const std::vector<std::pair<std::stri
           if (key == "method" && row.category == "lora") return knob(c, "method").value_or("lora");
           return knob(c, key);
         };
-        auto o = train_options(get, name_of);
-        if (!o) return o.error();
+        auto o = train_options(get);
+        if (!o) return prefixed(o.error(), id);
         report = estimate_training(model.value(), o.value());
         row.knobs = knob(c, "precision").value_or("") + " " + knob(c, "optimizer").value_or("") + " b" + knob(c, "batch").value_or("1") +
                     " s" + knob(c, "seq").value_or("") + " ckpt " + knob(c, "checkpointing").value_or("none");
         if (row.category == "lora") row.knobs += " r" + knob(c, "lora_rank").value_or("") + " " + knob(c, "lora_targets").value_or("");
       }
-      if (!report) return make_error(report.error().code, id, id + ": " + report.error().message);
+      if (!report) return prefixed(report.error(), id);
 
       std::string metric = knob(c, "metric").value_or("");
       if (metric.empty()) metric = result_field(*result, "nvml_process_bytes") ? "nvml_total" : "peak_reserved";

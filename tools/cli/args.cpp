@@ -1,18 +1,44 @@
 #include "args.hpp"
 
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
+#include <algorithm>
 
 namespace vram::cli {
 
-Result<Args> Args::parse(const std::vector<std::string>& argv, const std::set<std::string>& flags,
-                         const std::set<std::string>& switches) {
+std::string shown(const std::string& value) { return value.size() > 64 ? value.substr(0, 61) + "..." : value; }
+
+std::string closest(const std::string& name, const std::vector<std::string>& known) {
+  std::string best;
+  std::size_t best_d = name.size() / 3 + 1;
+  for (const auto& k : known) {
+    // Levenshtein distance, one row at a time.
+    std::vector<std::size_t> row(k.size() + 1);
+    for (std::size_t j = 0; j <= k.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= name.size(); ++i) {
+      std::size_t diag = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= k.size(); ++j) {
+        const std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (name[i - 1] == k[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    if (row[k.size()] < best_d) {
+      best_d = row[k.size()];
+      best = k;
+    }
+  }
+  return best;
+}
+
+std::optional<Args> Args::parse(const std::vector<std::string>& argv, const std::set<std::string>& flags,
+                                const std::set<std::string>& switches, std::string& error) {
   Args a;
   for (std::size_t i = 0; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
-    if (arg.rfind("--", 0) != 0)
-      return make_error(ErrorCode::InvalidValue, arg, "unexpected argument \"" + arg + "\" (options start with --)");
+    if (arg.rfind("--", 0) != 0) {
+      error = "unexpected argument \"" + shown(arg) + "\" (options start with --)";
+      return std::nullopt;
+    }
     std::string name = arg.substr(2);
     std::optional<std::string> value;
     if (auto eq = name.find('='); eq != std::string::npos) {
@@ -20,14 +46,30 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const std::set<st
       name = name.substr(0, eq);
     }
     if (switches.count(name)) {
-      if (value) return make_error(ErrorCode::InvalidValue, "--" + name, "--" + name + " takes no value");
-      a.switches_.insert(name);
+      if (value && *value != "true" && *value != "false") {
+        error = "--" + shown(name) + " takes no value (or =true / =false)";
+        return std::nullopt;
+      }
+      if (!value || *value == "true") a.switches_.insert(name);
       continue;
     }
-    if (!flags.count(name)) return make_error(ErrorCode::UnknownName, "--" + name, "unknown option --" + name);
+    if (!flags.count(name)) {
+      std::vector<std::string> known(flags.begin(), flags.end());
+      known.insert(known.end(), switches.begin(), switches.end());
+      const std::string near = closest(name, known);
+      error = "unknown option --" + shown(name) + (near.empty() ? "" : " (did you mean --" + near + "?)");
+      return std::nullopt;
+    }
     if (!value) {
-      if (i + 1 >= argv.size()) return make_error(ErrorCode::MissingField, "--" + name, "--" + name + " needs a value");
+      if (i + 1 >= argv.size()) {
+        error = "--" + name + " needs a value";
+        return std::nullopt;
+      }
       value = argv[++i];
+    }
+    if (a.values_.count(name) && a.values_[name] != *value) {
+      error = "--" + name + " is given twice with different values";
+      return std::nullopt;
     }
     a.values_[name] = *value;
   }
@@ -38,35 +80,6 @@ std::optional<std::string> Args::get(const std::string& name) const {
   auto it = values_.find(name);
   if (it == values_.end()) return std::nullopt;
   return it->second;
-}
-
-Result<std::uint64_t> Args::uint(const std::string& name, std::uint64_t fallback, std::uint64_t min,
-                                 std::uint64_t max) const {
-  auto v = get(name);
-  if (!v) return fallback;
-  const std::string& s = *v;
-  const auto bad = [&] {
-    return make_error(ErrorCode::InvalidValue, "--" + name,
-                      "--" + name + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
-                          "], got \"" + s + "\"");
-  };
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 19) return bad();
-  const std::uint64_t n = std::strtoull(s.c_str(), nullptr, 10);
-  if (n < min || n > max) return bad();
-  return n;
-}
-
-Result<double> Args::number(const std::string& name, double fallback, double min, double max) const {
-  auto v = get(name);
-  if (!v) return fallback;
-  errno = 0;
-  char* end = nullptr;
-  const double d = std::strtod(v->c_str(), &end);
-  if (v->empty() || *end != '\0' || errno != 0 || !std::isfinite(d) || d < min || d > max)
-    return make_error(ErrorCode::InvalidValue, "--" + name,
-                      "--" + name + " must be a number in [" + std::to_string(min) + ", " + std::to_string(max) +
-                          "], got \"" + *v + "\"");
-  return d;
 }
 
 }  // namespace vram::cli

@@ -1,418 +1,459 @@
 // vramcalc: the command-line face of the engine. Human tables by default, one JSON object with
-// --json. Exit codes: 0 ok, 2 bad input (one line on stderr naming the file, field or flag).
-#include <cstdio>
-#include <fstream>
+// --json (the engine's views, view/views.hpp: the same field lists the WebAssembly bindings use).
+// Exit codes: 0 ok, 2 bad input (one line on stderr naming the file, field or flag).
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
-#include <set>
 #include <iostream>
-#include <sstream>
+#include <set>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "args.hpp"
 #include "accuracy.hpp"
-#include "vram/model/catalog.hpp"
+#include "args.hpp"
+#include "vram/base/format.hpp"
 #include "vram/estimate/estimate.hpp"
-#include "vram/base/explain.hpp"
 #include "vram/estimate/solve.hpp"
+#include "vram/model/catalog.hpp"
 #include "vram/model/hf_table.hpp"
-#include "vram/model/inventory.hpp"
-#include "vram/model/model_spec.hpp"
+#include "vram/view/views.hpp"
+#include "vram/workload/option_table.hpp"
 #include "vram/workload/options.hpp"
 
 namespace {
 
-using nlohmann::ordered_json;
 using vram::cli::Args;
 
 constexpr int kBadInput = 2;
+constexpr std::size_t kMaxFileBytes = std::size_t{8} << 20;  // as the engine's config limit
+
+const vram::ViewStyle kStyle{vram::english_catalog(), vram::Spelling::Cli};
 
 int fail(const std::string& message) {
   std::cerr << "vramcalc: " << message << "\n";
   return kBadInput;
 }
-
-// A loaded model: where it came from, its spec and its inventory.
-struct Loaded {
-  std::string source;
-  vram::ModelSpec spec;
-  vram::Inventory inventory;
-};
-
-// --config FILE or --model ID; errors are prefixed with the file name.
-vram::Result<Loaded> load_model(const Args& args) {
-  std::string text, source;
-  if (auto file = args.get("config")) {
-    std::ifstream in(*file, std::ios::binary);
-    if (!in) return vram::make_error(vram::ErrorCode::InvalidValue, "--config", *file + ": cannot read the file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
-    source = *file;
-  } else if (auto id = args.get("model")) {
-    auto m = vram::find_catalog_model(*id);
-    if (!m) return m.error();
-    text = std::string(m.value().config_json);
-    source = std::string(m.value().id);
-  } else {
-    return vram::make_error(vram::ErrorCode::MissingField, "--config", "give --config FILE or --model ID");
-  }
-  auto spec = vram::parse_config(text);
-  if (!spec) {
-    auto e = spec.error();
-    e.message = source + ": " + e.message;
-    return e;
-  }
-  auto inv = vram::build_inventory(spec.value());
-  if (!inv) {
-    auto e = inv.error();
-    e.message = source + ": " + e.message;
-    return e;
-  }
-  return Loaded{source, std::move(spec).value(), std::move(inv).value()};
+int fail(const vram::Error& e, const std::string& prefix = {}) {
+  return fail((prefix.empty() ? "" : prefix + ": ") + kStyle.text(e.message));
 }
 
-std::string with_commas(std::uint64_t n) { return vram::format_count(n); }
-
-std::string gib(std::uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
-  return buf;
-}
-
-ordered_json warnings_json(const vram::ModelSpec& spec) {
-  ordered_json w = ordered_json::array();
-  for (const auto& s : spec.warnings) w.push_back(s);
-  return w;
-}
-
-int cmd_params(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, {"config", "model"}, {"json"});
-  if (!args) return fail(args.error().message);
-  auto loaded = load_model(args.value());
-  if (!loaded) return fail(loaded.error().message);
-  const auto& [source, spec, inv] = loaded.value();
-
-  if (args.value().flag("json")) {
-    ordered_json j;
-    j["source"] = source;
-    j["model_type"] = spec.model_type;
-    j["architecture"] = spec.architecture;
-    j["total_params"] = inv.total_params;
-    j["active_params"] = inv.active_params;
-    j["embedding_params"] = inv.embedding_params;
-    j["buffer_bytes"] = inv.buffer_bytes;
-    if (inv.mtp_params) j["mtp_params_not_instantiated"] = inv.mtp_params;
-    ordered_json groups = ordered_json::array();
-    for (const auto& g : inv.summary()) groups.push_back({{"name", g.name}, {"params", g.params}});
-    j["groups"] = groups;
-    ordered_json tensors = ordered_json::array();
-    for (const auto& g : inv.groups) {
-      if (!g.in_full) continue;
-      tensors.push_back({{"name", g.name},
-                         {"role", vram::to_string(g.role)},
-                         {"shape", g.experts > 1 ? ordered_json{g.experts, g.rows, g.cols} : ordered_json{g.rows, g.cols}},
-                         {"instances", inv.block_count(g.block)},
-                         {g.is_buffer() ? "buffer_bytes" : "params", g.is_buffer() ? inv.group_total(g) * g.buffer_elem_bytes
-                                                                                  : inv.group_total(g)}});
+// A file's text, read with the limit while reading: regular files only (a FIFO would block,
+// /dev/zero never ends, a directory is no file), or standard input for "-".
+std::optional<std::string> read_text(const std::string& path, std::string& error) {
+  std::string out;
+  if (path == "-") {
+    char buf[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
+      out.append(buf, n);
+      if (out.size() > kMaxFileBytes) {
+        error = "-: standard input is larger than " + std::to_string(kMaxFileBytes) + " bytes";
+        return std::nullopt;
+      }
     }
-    j["tensors"] = tensors;
-    j["hf_calculator"] = {{"class", inv.hf.class_name},
-                          {"params", inv.hf.params},
-                          {"buffer_bytes", inv.hf.buffer_bytes},
-                          {"total_bytes", inv.hf.total_bytes_fp32},
-                          {"largest_layer_bytes", inv.hf.largest_layer_bytes_fp32},
-                          {"largest_layer_name", inv.hf.largest_layer_name},
-                          {"dtype", "float32"}};
-    j["approximate"] = spec.approximate;
-    j["warnings"] = warnings_json(spec);
-    std::cout << j.dump(2) << "\n";
-    return 0;
+    return out;
   }
-
-  std::cout << source << "  (" << spec.model_type << (spec.architecture.empty() ? "" : ", " + spec.architecture) << ")\n\n";
-  std::printf("  %-24s %22s\n", "component", "parameters");
-  for (const auto& g : inv.summary()) std::printf("  %-24s %22s\n", g.name.c_str(), with_commas(g.params).c_str());
-  std::printf("  %-24s %22s\n", "total", with_commas(inv.total_params).c_str());
-  if (inv.active_params != inv.total_params)
-    std::printf("  %-24s %22s\n", "active per token", with_commas(inv.active_params).c_str());
-  if (inv.mtp_params)
-    std::printf("  %-24s %22s  (in the checkpoint, not built by transformers)\n", "MTP layers", with_commas(inv.mtp_params).c_str());
-  std::printf("\n  Hugging Face calculator view (%s, float32):\n", inv.hf.class_name.c_str());
-  std::printf("    total size     %s (%s bytes)\n", gib(inv.hf.total_bytes_fp32).c_str(), with_commas(inv.hf.total_bytes_fp32).c_str());
-  std::printf("    largest layer  %s (%s bytes, %s)\n", gib(inv.hf.largest_layer_bytes_fp32).c_str(),
-              with_commas(inv.hf.largest_layer_bytes_fp32).c_str(), inv.hf.largest_layer_name.c_str());
-  for (const auto& w : spec.warnings) std::cout << "  warning: " << w << "\n";
-  return 0;
-}
-
-int cmd_models(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, {}, {"json"});
-  if (!args) return fail(args.error().message);
-  ordered_json list = ordered_json::array();
-  for (const auto& m : vram::catalog_models()) {
-    if (args.value().flag("json")) {
-      list.push_back({{"id", m.id}, {"name", m.name}, {"family", m.family}, {"published_params", m.published_params}});
-    } else {
-      std::printf("  %-48s %s\n", std::string(m.id).c_str(), std::string(m.family).c_str());
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    error = vram::cli::shown(path) + ": cannot read the file";
+    return std::nullopt;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    error = vram::cli::shown(path) + ": not a regular file" + (S_ISDIR(st.st_mode) ? " (a directory)" : "");
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = vram::cli::shown(path) + ": cannot read the file";
+    return std::nullopt;
+  }
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    out.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (out.size() > kMaxFileBytes) {
+      error = vram::cli::shown(path) + ": larger than " + std::to_string(kMaxFileBytes) + " bytes (not a config.json)";
+      return std::nullopt;
     }
   }
-  if (args.value().flag("json")) std::cout << list.dump(2) << "\n";
-  return 0;
-}
-
-// ---- estimates -------------------------------------------------------------------------------
-
-std::string flag_of(std::string_view key) {
-  std::string f = "--";
-  for (char c : key) f.push_back(c == '_' ? '-' : c);
-  return f;
-}
-
-std::set<std::string> flags_for(const std::vector<std::string>& keys, std::initializer_list<const char*> extra) {
-  std::set<std::string> out{"config", "model"};
-  for (const auto& k : keys) {
-    std::string f = flag_of(k).substr(2);
-    out.insert(f);
-  }
-  for (const char* e : extra) out.insert(e);
   return out;
 }
 
-vram::OptionLookup lookup_in(const Args& args) {
-  return [&args](std::string_view key) { return args.flag(flag_of(key).substr(2)) ? std::optional<std::string>("true")
-                                                                                    : args.get(flag_of(key).substr(2)); };
-}
+// A loaded model and where it came from.
+struct Loaded {
+  std::string source;
+  vram::Model model;
+};
 
-const vram::OptionName kFlagName = [](std::string_view key) { return flag_of(key); };
-
-ordered_json report_json(const std::string& source, const vram::Report& r) {
-  ordered_json j;
-  j["source"] = source;
-  j["total_bytes"] = r.total_bytes;
-  j["peak_phase"] = vram::to_string(r.peak_phase);
-  j["gpus"] = r.gpus;
-  j["per_gpu_bytes"] = r.total_bytes;
-  j["cpu_bytes"] = r.cpu_bytes;
-  ordered_json phases = ordered_json::array();
-  for (const auto& p : r.phases) phases.push_back({{"id", vram::to_string(p.phase)}, {"bytes", p.bytes}});
-  j["phases"] = phases;
-  ordered_json items = ordered_json::array();
-  for (const auto& i : r.items) {
-    ordered_json ph = ordered_json::array();
-    for (auto p : i.phases) ph.push_back(vram::to_string(p));
-    items.push_back({{"id", i.id},
-                     {"label", i.label_key},
-                     {"bytes", i.bytes},
-                     {"explain", i.explain},
-                     {"source", i.source},
-                     {"phases", ph},
-                     {"approximate", i.approximate},
-                     {"cpu", i.cpu}});
+// --config FILE or --model ID (not both); errors are prefixed with the file name.
+std::optional<Loaded> load_model(const Args& args, int& rc) {
+  const auto file = args.get("config");
+  const auto id = args.get("model");
+  if (file && id) {
+    rc = fail("give --config FILE or --model ID, not both");
+    return std::nullopt;
   }
-  j["items"] = items;
-  ordered_json facts = ordered_json::array();
-  for (const auto& f : r.facts) facts.push_back({{"id", f.id}, {"value", f.value}, {"explain", f.explain}});
-  j["facts"] = facts;
-  j["approximate"] = r.approximate;
-  j["approximate_reasons"] = r.approximate_reasons;
-  j["warnings"] = r.warnings;
-  return j;
+  std::string text, source;
+  if (file) {
+    std::string error;
+    auto t = read_text(*file, error);
+    if (!t) {
+      rc = fail(error);
+      return std::nullopt;
+    }
+    text = std::move(*t);
+    source = *file;
+  } else if (id) {
+    auto m = vram::find_catalog_model(*id);
+    if (!m) {
+      rc = fail(m.error());
+      return std::nullopt;
+    }
+    text = std::string(m.value().config_json);
+    source = std::string(m.value().id);
+  } else {
+    rc = fail("give --config FILE or --model ID");
+    return std::nullopt;
+  }
+  auto m = vram::load_model(text);
+  if (!m) {
+    rc = fail(m.error(), vram::cli::shown(source));
+    return std::nullopt;
+  }
+  return Loaded{source, std::move(m).value()};
 }
+
+std::string gib(std::uint64_t bytes) { return vram::format_bytes(bytes); }
+
+// ---- the option table as flags -----------------------------------------------------------------
+
+std::string flag_of(std::string_view id) { return vram::spell_option(id, vram::Spelling::Cli).substr(2); }
+
+struct Flags {
+  std::set<std::string> values{"config", "model"};
+  std::set<std::string> switches{"json", "help"};
+};
+
+template <class Options>
+void add_flags(Flags& f, const std::vector<vram::OptionDef<Options>>& table) {
+  for (const auto& d : table) (d.type == vram::ValueType::Bool ? f.switches : f.values).insert(flag_of(d.id));
+}
+
+// Options read from the flags; a switch (--dora) is "true".
+template <class Options>
+vram::OptionLookup lookup_in(const Args& args, const std::vector<vram::OptionDef<Options>>& table) {
+  return [&args, &table](std::string_view id) -> std::optional<std::string> {
+    const std::string f = flag_of(id);
+    for (const auto& d : table)
+      if (d.id == id && d.type == vram::ValueType::Bool) return args.flag(f) ? std::optional<std::string>("true") : std::nullopt;
+    return args.get(f);
+  };
+}
+
+template <class Options>
+void print_option_help(const std::vector<vram::OptionDef<Options>>& table) {
+  const Options defaults;
+  for (const auto& d : table) {
+    std::string left = vram::spell_option(d.id, vram::Spelling::Cli);
+    if (d.type != vram::ValueType::Bool) left += " VALUE";
+    std::string range;
+    switch (d.type) {
+      case vram::ValueType::UInt:
+      case vram::ValueType::Int:
+      case vram::ValueType::Number:
+        range = "[" + vram::format_number(d.min) + " … " + vram::format_number(d.max) + "]";
+        break;
+      case vram::ValueType::Choice:
+      case vram::ValueType::WeightFormat:
+      case vram::ValueType::Text:
+        if (d.choices && d.id != "gpu") {
+          std::string list;
+          for (const auto& c : d.choices()) list += (list.empty() ? "" : ", ") + c;
+          range = list.size() > 70 ? "one of: " + list.substr(0, 67) + "…" : "one of: " + list;
+        }
+        if (d.id == "gpu") range = "a GPU id (vramcalc gpus)";
+        break;
+      case vram::ValueType::Bool: range = "switch"; break;
+    }
+    const std::string def = vram::option_text(d, defaults);
+    std::printf("  %-34s %s\n", left.c_str(), kStyle.text(d.help).c_str());
+    std::printf("  %-34s default %s; %s\n", "", def.empty() ? "none" : def.c_str(), range.c_str());
+  }
+}
+
+// ---- output --------------------------------------------------------------------------------------
+
+// {"source": …, <the view's fields>}
+vram::Value with_source(const std::string& source, vram::Value v) {
+  vram::Value o = vram::Value::object();
+  o.set("source", source);
+  for (const auto& [k, x] : v.fields()) o.set(k, x);
+  return o;
+}
+
+void print_json(const vram::Value& v) { std::cout << vram::to_json(v) << "\n"; }
 
 void print_report(const std::string& title, const vram::Report& r) {
   std::cout << title << "\n\n";
   for (const auto& i : r.items) {
     std::printf("  %-26s %12s%s\n", i.id.c_str(), vram::format_bytes(i.bytes).c_str(), i.cpu ? "  (CPU RAM)" : "");
-    if (!i.explain.empty()) std::printf("  %-26s   %s\n", "", i.explain.c_str());
+    if (i.formula.node()) std::printf("  %-26s   %s\n", "", vram::explain(i.formula, kStyle.catalog, kStyle.spelling).text().c_str());
   }
   std::printf("\n  per phase:");
   for (const auto& p : r.phases) std::printf("  %s %s", vram::to_string(p.phase), vram::format_bytes(p.bytes).c_str());
   std::printf("\n  peak (%s)%s: %s (%s bytes)\n", vram::to_string(r.peak_phase),
               r.gpus > 1 ? (" per GPU × " + std::to_string(r.gpus)).c_str() : "", vram::format_bytes(r.total_bytes).c_str(),
-              with_commas(r.total_bytes).c_str());
+              vram::format_count(r.total_bytes).c_str());
   if (r.cpu_bytes) std::printf("  CPU RAM: %s\n", vram::format_bytes(r.cpu_bytes).c_str());
-  for (const auto& f : r.facts) std::printf("  %s: %s  (%s)\n", f.id.c_str(), vram::format_number(f.value).c_str(), f.explain.c_str());
-  for (const auto& w : r.warnings) std::cout << "  warning: " << w << "\n";
+  for (const auto& f : r.facts) {
+    const std::string how = f.formula.node() ? vram::explain(f.formula, kStyle.catalog, kStyle.spelling).text() : kStyle.text(f.note);
+    std::printf("  %s: %s  (%s)\n", f.id.c_str(), f.bytes ? gib(static_cast<std::uint64_t>(f.value)).c_str() : vram::format_number(f.value).c_str(),
+                how.c_str());
+  }
+  for (const auto& w : r.warnings) std::cout << "  warning: " << kStyle.text(w) << "\n";
   if (r.approximate)
-    for (const auto& a : r.approximate_reasons) std::cout << "  approximate: " << a << "\n";
+    for (const auto& a : r.approximate_reasons) std::cout << "  approximate: " << kStyle.text(a) << "\n";
 }
 
-// --gpu NAME gives vLLM its card size when --gpu-memory-bytes is absent.
-vram::Result<vram::InferenceOptions> inference_from(const Args& args) {
-  auto o = vram::inference_options(lookup_in(args), kFlagName);
-  if (!o) return o;
-  if (auto g = args.get("gpu"); g && o.value().gpu_memory_bytes == 0) {
-    auto gpu = vram::find_gpu(*g);
-    if (!gpu) return vram::make_error(gpu.error().code, "--gpu", "--gpu: " + gpu.error().message.substr(5));
-    o.value().gpu_memory_bytes = gpu.value().usable_bytes();
+// ---- commands ------------------------------------------------------------------------------------
+
+void usage() {
+  std::cout << "usage: vramcalc <command> [options]      (vramcalc <command> --help lists a command's options)\n\n"
+               "commands:\n"
+               "  params     parameter inventory and the Hugging Face calculator view\n"
+               "  inference  memory to run or serve a model\n"
+               "  train      memory to train or fine-tune a model\n"
+               "  fit        does it fit on --gpu NAME [--tp N | --gpus N], and the inverse solves\n"
+               "  hf-table   the Hugging Face Model Memory Calculator table, reproduced\n"
+               "  gpus       the built-in accelerator catalog\n"
+               "  models     the built-in model catalog\n"
+               "  accuracy   measured vs estimated over tests/data/measured (--data DIR, --markdown FILE)\n\n"
+               "model input: --config FILE (or - for standard input) | --model ID (a catalog id or Hub URL); --json for one JSON object\n";
+}
+
+void model_help(const char* what) {
+  std::printf("usage: vramcalc %s (--config FILE | --model ID) [--json]\n\n", what);
+  std::printf("  %-34s %s\n  %-34s %s\n  %-34s %s\n", "--config FILE", "a config.json (- reads standard input)", "--model ID",
+              "a catalog id or Hub URL (vramcalc models)", "--json", "one JSON object on standard output");
+}
+
+int cmd_params(const std::vector<std::string>& argv) {
+  std::string error;
+  auto args = Args::parse(argv, {"config", "model"}, {"json", "help"}, error);
+  if (!args) return fail(error);
+  if (args->flag("help")) {
+    model_help("params");
+    return 0;
   }
-  return o;
+  int rc = 0;
+  auto loaded = load_model(*args, rc);
+  if (!loaded) return rc;
+  const vram::Model& m = loaded->model;
+  const vram::Inventory& inv = m.inventory;
+  if (args->flag("json")) {
+    print_json(with_source(loaded->source, vram::view_params(m, kStyle, true)));
+    return 0;
+  }
+  std::cout << loaded->source << "  (" << m.spec.model_type << (m.spec.architecture.empty() ? "" : ", " + m.spec.architecture) << ")\n\n";
+  std::printf("  %-24s %22s\n", "component", "parameters");
+  for (const auto& g : inv.summary()) std::printf("  %-24s %22s\n", g.name.c_str(), vram::format_count(g.params).c_str());
+  std::printf("  %-24s %22s\n", "total", vram::format_count(inv.total_params).c_str());
+  if (inv.active_params != inv.total_params)
+    std::printf("  %-24s %22s\n", "active per token", vram::format_count(inv.active_params).c_str());
+  if (inv.mtp_params)
+    std::printf("  %-24s %22s  (in the checkpoint, not built by transformers)\n", "MTP layers", vram::format_count(inv.mtp_params).c_str());
+  std::printf("\n  Hugging Face calculator view (%s, float32):\n", inv.hf.class_name.c_str());
+  std::printf("    total size     %s (%s bytes)\n", gib(inv.hf.total_bytes_fp32).c_str(), vram::format_count(inv.hf.total_bytes_fp32).c_str());
+  std::printf("    largest layer  %s (%s bytes, %s)\n", gib(inv.hf.largest_layer_bytes_fp32).c_str(),
+              vram::format_count(inv.hf.largest_layer_bytes_fp32).c_str(), inv.hf.largest_layer_name.c_str());
+  for (const auto& w : m.spec.warnings) std::cout << "  warning: " << kStyle.text(w) << "\n";
+  return 0;
+}
+
+int cmd_models(const std::vector<std::string>& argv) {
+  std::string error;
+  auto args = Args::parse(argv, {}, {"json", "help"}, error);
+  if (!args) return fail(error);
+  if (args->flag("help")) {
+    std::puts("usage: vramcalc models [--json]\n\n  the model configs compiled into vramcalc (ids for --model)");
+    return 0;
+  }
+  if (args->flag("json")) {
+    print_json(vram::view_catalog_models());
+    return 0;
+  }
+  for (const auto& m : vram::catalog_models()) std::printf("  %-48s %s\n", std::string(m.id).c_str(), std::string(m.family).c_str());
+  return 0;
+}
+
+int cmd_gpus(const std::vector<std::string>& argv) {
+  std::string error;
+  auto args = Args::parse(argv, {}, {"json", "help"}, error);
+  if (!args) return fail(error);
+  if (args->flag("help")) {
+    std::puts("usage: vramcalc gpus [--json]\n\n  the accelerators vramcalc knows (ids for --gpu), with their usable memory");
+    return 0;
+  }
+  if (args->flag("json")) {
+    print_json(vram::view_gpus());
+    return 0;
+  }
+  for (const auto& g : vram::gpus())
+    std::printf("  %-24s %-40s %10s  %6.0f GB/s\n", std::string(g.id).c_str(), std::string(g.name).c_str(),
+                vram::format_bytes(g.usable_bytes()).c_str(), g.bandwidth_gbps);
+  return 0;
 }
 
 int cmd_inference(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, flags_for(vram::inference_option_keys(), {"gpu"}), {"json", "cuda-graphs"});
-  if (!args) return fail(args.error().message);
-  auto loaded = load_model(args.value());
-  if (!loaded) return fail(loaded.error().message);
-  auto opts = inference_from(args.value());
-  if (!opts) return fail(opts.error().message);
-  const vram::Model model{loaded.value().spec, loaded.value().inventory, nullptr};
-  auto r = vram::estimate_inference(model, opts.value());
-  if (!r) return fail(r.error().message);
-  if (args.value().flag("json")) {
-    std::cout << report_json(loaded.value().source, r.value()).dump(2) << "\n";
-  } else {
-    print_report(loaded.value().source + ": inference", r.value());
+  Flags flags;
+  add_flags(flags, vram::inference_option_table());
+  std::string error;
+  auto args = Args::parse(argv, flags.values, flags.switches, error);
+  if (!args) return fail(error);
+  if (args->flag("help")) {
+    model_help("inference");
+    std::puts("\noptions (from the engine's option table):");
+    print_option_help(vram::inference_option_table());
+    return 0;
   }
+  int rc = 0;
+  auto loaded = load_model(*args, rc);
+  if (!loaded) return rc;
+  auto opts = vram::inference_options(lookup_in(*args, vram::inference_option_table()));
+  if (!opts) return fail(opts.error());
+  auto r = vram::estimate_inference(loaded->model, opts.value());
+  if (!r) return fail(r.error());
+  if (args->flag("json")) print_json(with_source(loaded->source, vram::view_report(r.value(), kStyle)));
+  else print_report(loaded->source + ": inference", r.value());
   return 0;
 }
 
 int cmd_train(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, flags_for(vram::train_option_keys(), {}), {"json", "dora", "dropout", "sp"});
-  if (!args) return fail(args.error().message);
-  auto loaded = load_model(args.value());
-  if (!loaded) return fail(loaded.error().message);
-  auto opts = vram::train_options(lookup_in(args.value()), kFlagName);
-  if (!opts) return fail(opts.error().message);
-  const vram::Model model{loaded.value().spec, loaded.value().inventory, nullptr};
-  auto r = vram::estimate_training(model, opts.value());
-  if (!r) return fail(r.error().message);
-  if (args.value().flag("json")) {
-    std::cout << report_json(loaded.value().source, r.value()).dump(2) << "\n";
-  } else {
-    print_report(loaded.value().source + ": training", r.value());
+  Flags flags;
+  add_flags(flags, vram::train_option_table());
+  std::string error;
+  auto args = Args::parse(argv, flags.values, flags.switches, error);
+  if (!args) return fail(error);
+  if (args->flag("help")) {
+    model_help("train");
+    std::puts("\noptions (from the engine's option table):");
+    print_option_help(vram::train_option_table());
+    return 0;
   }
+  int rc = 0;
+  auto loaded = load_model(*args, rc);
+  if (!loaded) return rc;
+  auto opts = vram::train_options(lookup_in(*args, vram::train_option_table()));
+  if (!opts) return fail(opts.error());
+  auto r = vram::estimate_training(loaded->model, opts.value());
+  if (!r) return fail(r.error());
+  if (args->flag("json")) print_json(with_source(loaded->source, vram::view_report(r.value(), kStyle)));
+  else print_report(loaded->source + ": training", r.value());
   return 0;
 }
 
 int cmd_fit(const std::vector<std::string>& argv) {
-  std::set<std::string> flags = flags_for(vram::inference_option_keys(), {"gpu", "mode"});
-  for (const auto& f : flags_for(vram::train_option_keys(), {})) flags.insert(f);
-  auto args = Args::parse(argv, flags, {"json", "cuda-graphs", "dora", "dropout", "sp"});
-  if (!args) return fail(args.error().message);
-  const Args& a = args.value();
+  Flags flags;
+  add_flags(flags, vram::inference_option_table());
+  add_flags(flags, vram::train_option_table());
+  flags.values.insert("mode");
+  std::string error;
+  auto args = Args::parse(argv, flags.values, flags.switches, error);
+  if (!args) return fail(error);
+  const Args& a = *args;
+  if (a.flag("help")) {
+    model_help("fit --gpu GPU [--mode inference|train]");
+    std::puts("\n  the inference options (vramcalc inference --help) or, with --mode train, the training ones");
+    return 0;
+  }
+  const std::string mode = a.get("mode").value_or("inference");
+  if (mode != "inference" && mode != "train") return fail("--mode: must be inference or train, got \"" + vram::cli::shown(mode) + "\"");
   if (!a.get("gpu")) return fail("--gpu: a GPU name is required (see `vramcalc gpus`)");
   auto gpu = vram::find_gpu(*a.get("gpu"));
-  if (!gpu) return fail("--gpu: " + gpu.error().message.substr(5));
-  auto loaded = load_model(a);
-  if (!loaded) return fail(loaded.error().message);
-  const vram::Model model{loaded.value().spec, loaded.value().inventory, nullptr};
-  const std::string mode = a.get("mode").value_or("inference");
-  vram::Result<vram::Report> report = vram::make_error(vram::ErrorCode::InvalidValue, "--mode", "");
-  vram::Result<vram::Solves> solves = vram::make_error(vram::ErrorCode::InvalidValue, "--mode", "");
-  std::uint32_t count = 1;
+  if (!gpu) return fail(gpu.error());
+  int rc = 0;
+  auto loaded = load_model(a, rc);
+  if (!loaded) return rc;
+  const vram::Model& model = loaded->model;
+  vram::Result<vram::Report> report = vram::make_error(vram::ErrorCode::InvalidValue, "mode", vram::Msg::none);
+  vram::Result<vram::Solves> solves = vram::make_error(vram::ErrorCode::InvalidValue, "mode", vram::Msg::none);
   if (mode == "inference") {
-    auto o = inference_from(a);
-    if (!o) return fail(o.error().message);
-    count = o.value().tensor_parallel;
+    auto o = vram::inference_options(lookup_in(a, vram::inference_option_table()));
+    if (!o) return fail(o.error());
     report = vram::estimate_inference(model, o.value());
-    if (report) solves = vram::solve_inference(model, o.value(), gpu.value(), count);
-  } else if (mode == "train") {
-    auto o = vram::train_options(lookup_in(a), kFlagName);
-    if (!o) return fail(o.error().message);
-    count = o.value().gpus;
-    report = vram::estimate_training(model, o.value());
-    if (report) solves = vram::solve_training(model, o.value(), gpu.value(), count);
+    if (report) solves = vram::solve_inference(model, o.value(), gpu.value(), o.value().tensor_parallel);
   } else {
-    return fail("--mode: must be inference or train, got \"" + mode + "\"");
+    auto o = vram::train_options(lookup_in(a, vram::train_option_table()));
+    if (!o) return fail(o.error());
+    report = vram::estimate_training(model, o.value());
+    if (report) solves = vram::solve_training(model, o.value(), gpu.value(), o.value().gpus);
   }
-  if (!report) return fail(report.error().message);
-  if (!solves) return fail(solves.error().message);
+  if (!report) return fail(report.error());
+  if (!solves) return fail(solves.error());
   const vram::Fit f = vram::fit(report.value(), gpu.value());
   const vram::Solves& s = solves.value();
   if (a.flag("json")) {
-    ordered_json j = report_json(loaded.value().source, report.value());
-    j["gpu"] = {{"id", gpu.value().id}, {"name", gpu.value().name}, {"usable_bytes", f.usable_bytes}, {"count", f.gpus}};
-    j["fits"] = f.fits;
-    j["headroom_bytes"] = f.headroom_bytes;
-    j["solves"] = {{"max_context", s.max_context}, {"max_seq", s.max_seq}, {"max_batch", s.max_batch},
-                   {"min_gpus", s.min_gpus}, {"best_weights", s.best_weights}};
-    std::cout << j.dump(2) << "\n";
+    vram::Value j = with_source(loaded->source, vram::view_report(report.value(), kStyle));
+    vram::Value fitv = vram::view_fit(f, s, gpu.value());
+    for (const auto& [k, x] : fitv.fields()) j.set(k, x);
+    print_json(j);
     return 0;
   }
-  print_report(loaded.value().source + ": " + mode + " on " + std::string(gpu.value().name), report.value());
-  std::printf("\n  %s on %u × %s (%s usable each): %s, headroom %s%s\n", f.fits ? "FITS" : "DOES NOT FIT", f.gpus,
-              std::string(gpu.value().name).c_str(), vram::format_bytes(f.usable_bytes).c_str(), f.fits ? "yes" : "no",
-              f.headroom_bytes < 0 ? "-" : "", vram::format_bytes(static_cast<std::uint64_t>(std::llabs(f.headroom_bytes))).c_str());
+  print_report(loaded->source + ": " + mode + " on " + std::string(gpu.value().name), report.value());
+  std::printf("\n  %s on %u × %s (%s usable each), headroom %s%s\n", f.fits ? "FITS" : "DOES NOT FIT", f.gpus,
+              std::string(gpu.value().name).c_str(), vram::format_bytes(f.usable_bytes).c_str(), f.headroom_bytes < 0 ? "-" : "",
+              vram::format_bytes(static_cast<std::uint64_t>(std::llabs(f.headroom_bytes))).c_str());
+  const auto count = [](std::uint64_t n) { return n ? vram::format_count(n) : std::string("none fits"); };
   if (mode == "inference") {
-    std::printf("  largest context that fits: %s tokens; largest batch: %s; fewest GPUs: %u; best weights that fit: %s\n",
-                with_commas(s.max_context).c_str(), with_commas(s.max_batch).c_str(), s.min_gpus,
-                s.best_weights.empty() ? "none" : s.best_weights.c_str());
+    std::printf("  largest context that fits: %s; largest batch: %s; fewest GPUs: %s; best weights that fit: %s\n",
+                count(s.max_context).c_str(), count(s.max_batch).c_str(), s.min_gpus ? std::to_string(s.min_gpus).c_str() : "more than 64",
+                s.best_weights.empty() ? "none fits" : s.best_weights.c_str());
   } else {
-    std::printf("  largest sequence that fits: %s; largest micro-batch: %s; fewest GPUs: %u\n", with_commas(s.max_seq).c_str(),
-                with_commas(s.max_batch).c_str(), s.min_gpus);
+    std::printf("  largest sequence that fits: %s; largest micro-batch: %s; fewest GPUs: %s\n", count(s.max_seq).c_str(),
+                count(s.max_batch).c_str(), s.min_gpus ? std::to_string(s.min_gpus).c_str() : "more than 64");
   }
   return 0;
 }
 
 int cmd_hf_table(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, {"config", "model"}, {"json"});
-  if (!args) return fail(args.error().message);
-  auto loaded = load_model(args.value());
-  if (!loaded) return fail(loaded.error().message);
-  const vram::Model model{loaded.value().spec, loaded.value().inventory, nullptr};
-  const auto rows = vram::hf_table(model);
-  if (args.value().flag("json")) {
-    ordered_json list = ordered_json::array();
-    for (const auto& r : rows) {
-      ordered_json row{{"dtype", r.dtype}, {"largest_layer_bytes", r.largest_layer_bytes}, {"total_bytes", r.total_bytes},
-                       {"training_available", r.training_available}};
-      if (r.training_available)
-        row["training"] = {{"peak_bytes", r.training_peak_bytes}, {"model", r.stage_model}, {"gradients", r.stage_gradients},
-                           {"optimizer", r.stage_optimizer}, {"step", r.stage_step}};
-      list.push_back(row);
-    }
-    ordered_json j{{"source", loaded.value().source}, {"class", model.inventory.hf.class_name}, {"rows", list}};
-    std::cout << j.dump(2) << "\n";
+  std::string error;
+  auto args = Args::parse(argv, {"config", "model"}, {"json", "help"}, error);
+  if (!args) return fail(error);
+  if (args->flag("help")) {
+    model_help("hf-table");
     return 0;
   }
-  std::cout << loaded.value().source << ": Hugging Face Model Memory Calculator (" << model.inventory.hf.class_name
+  int rc = 0;
+  auto loaded = load_model(*args, rc);
+  if (!loaded) return rc;
+  const vram::Model& model = loaded->model;
+  if (args->flag("json")) {
+    print_json(with_source(loaded->source, vram::view_hf_table(model)));
+    return 0;
+  }
+  std::cout << loaded->source << ": Hugging Face Model Memory Calculator (" << model.inventory.hf.class_name
             << "; units as the calculator prints them: KB/MB/GB are binary)\n\n";
   std::printf("  %-18s %-34s %-14s %s\n", "dtype", "Largest Layer or Residual Group", "Total Size", "Training using Adam (Peak vRAM)");
-  for (const auto& r : rows)
+  for (const auto& r : vram::hf_table(model))
     std::printf("  %-18s %-34s %-14s %s\n", r.dtype.c_str(), vram::hf_convert_bytes(r.largest_layer_bytes_exact).c_str(),
                 vram::hf_convert_bytes(r.total_bytes_exact).c_str(),
                 r.training_available ? vram::hf_convert_bytes(static_cast<double>(r.training_peak_bytes)).c_str() : "N/A");
   return 0;
 }
 
-int cmd_gpus(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, {}, {"json"});
-  if (!args) return fail(args.error().message);
-  ordered_json list = ordered_json::array();
-  for (const auto& g : vram::gpus()) {
-    if (args.value().flag("json")) {
-      list.push_back({{"id", g.id}, {"name", g.name}, {"vendor", g.vendor}, {"segment", g.segment},
-                      {"memory_bytes", g.memory_bytes}, {"usable_bytes", g.usable_bytes()}, {"bandwidth_gbps", g.bandwidth_gbps}});
-    } else {
-      std::printf("  %-24s %-40s %10s  %6.0f GB/s\n", std::string(g.id).c_str(), std::string(g.name).c_str(),
-                  vram::format_bytes(g.usable_bytes()).c_str(), g.bandwidth_gbps);
-    }
-  }
-  if (args.value().flag("json")) std::cout << list.dump(2) << "\n";
-  return 0;
-}
-
-// ---- accuracy ---------------------------------------------------------------------------------
-
-vram::Result<std::string> read_text(std::string_view path) {
-  std::ifstream in{std::string(path), std::ios::binary};
-  if (!in) return vram::make_error(vram::ErrorCode::InvalidValue, std::string(path), std::string(path) + ": cannot read the file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 int cmd_accuracy(const std::vector<std::string>& argv) {
-  auto args = Args::parse(argv, {"data", "markdown"}, {"json"});
-  if (!args) return fail(args.error().message);
-  const std::string dir = args.value().get("data").value_or("tests/data/measured");
+  std::string error;
+  auto args = Args::parse(argv, {"data", "markdown"}, {"json", "help"}, error);
+  if (!args) return fail(error);
+  if (args->flag("help")) {
+    std::puts("usage: vramcalc accuracy [--data DIR] [--markdown FILE] [--json]\n\n  replays every measured case of DIR (default tests/data/measured)");
+    return 0;
+  }
+  const std::string dir = args->get("data").value_or("tests/data/measured");
   std::vector<std::pair<std::string, std::string>> files;
   std::error_code ec;
   std::vector<std::filesystem::path> paths;
@@ -420,51 +461,54 @@ int cmd_accuracy(const std::vector<std::string>& argv) {
     if (e.path().extension() == ".json") paths.push_back(e.path());
   if (ec) return fail("--data: " + dir + ": " + ec.message());
   std::sort(paths.begin(), paths.end());
+  const vram::ReadFile read = [](std::string_view path) -> vram::Result<std::string> {
+    std::string err;
+    auto t = read_text(std::string(path), err);
+    if (!t) return vram::make_error(vram::ErrorCode::InvalidValue, std::string(path), {vram::Msg::error_prefixed, {{"prefix", "file"}, {"message", err}}});
+    return *t;
+  };
   for (const auto& p : paths) {
-    auto t = read_text(p.string());
-    if (!t) return fail(t.error().message);
-    files.emplace_back(p.filename().string(), t.value());
+    std::string err;
+    auto t = read_text(p.string(), err);
+    if (!t) return fail(err);
+    files.emplace_back(p.filename().string(), std::move(*t));
   }
-  auto table = vram::compare_measurements(files, read_text);
-  if (!table) return fail(table.error().message);
+  auto table = vram::compare_measurements(files, read);
+  if (!table) return fail(table.error());
   const std::string md = vram::accuracy_markdown(table.value());
-  if (auto out = args.value().get("markdown")) {
+  if (auto out = args->get("markdown")) {
     std::ofstream f(*out);
     f << md;
     if (!f) return fail("--markdown: cannot write " + *out);
   }
-  if (args.value().flag("json")) {
-    ordered_json j;
-    ordered_json rows = ordered_json::array();
-    for (const auto& r : table.value().rows)
-      rows.push_back({{"id", r.id}, {"model", r.model}, {"category", r.category}, {"metric", r.metric}, {"measured", r.measured},
-                      {"estimated", r.estimated}, {"error_pct", r.error_pct}, {"knobs", r.knobs}, {"source", r.source}});
-    ordered_json sums = ordered_json::array();
-    for (const auto& x : table.value().summaries)
-      sums.push_back({{"category", x.category}, {"cases", x.cases}, {"median_abs_pct", x.median_abs_pct},
-                      {"max_abs_pct", x.max_abs_pct}, {"mean_pct", x.mean_pct}});
-    j["summaries"] = sums;
-    j["rows"] = rows;
-    j["skipped"] = table.value().skipped;
-    std::cout << j.dump(2) << "\n";
+  if (args->flag("json")) {
+    vram::Value j = vram::Value::object();
+    j.set("summaries", vram::Value::array_of(table.value().summaries, [](const vram::AccuracySummary& x) {
+      return vram::Value::object()
+          .set("category", x.category)
+          .set("cases", static_cast<std::uint64_t>(x.cases))
+          .set("median_abs_pct", x.median_abs_pct)
+          .set("max_abs_pct", x.max_abs_pct)
+          .set("mean_pct", x.mean_pct);
+    }));
+    j.set("rows", vram::Value::array_of(table.value().rows, [](const vram::AccuracyRow& r) {
+      return vram::Value::object()
+          .set("id", r.id)
+          .set("model", r.model)
+          .set("category", r.category)
+          .set("metric", r.metric)
+          .set("measured", r.measured)
+          .set("estimated", r.estimated)
+          .set("error_pct", r.error_pct)
+          .set("knobs", r.knobs)
+          .set("source", r.source);
+    }));
+    j.set("skipped", vram::Value::array_of(table.value().skipped, [](const std::string& s) { return vram::Value(s); }));
+    print_json(j);
   } else {
     std::cout << md;
   }
   return 0;
-}
-
-void usage() {
-  std::cout << "usage: vramcalc <command> [options]\n\n"
-               "commands:\n"
-               "  params     parameter inventory and the Hugging Face calculator view\n"
-               "  inference  memory to run or serve (--dtype --kv-dtype --batch --context --runtime --attn …)\n"
-               "  train      memory to train or fine-tune (--method --optimizer --precision --batch --seq …)\n"
-               "  fit        does it fit on --gpu NAME [--tp N | --gpus N], and the inverse solves\n"
-               "  hf-table   the Hugging Face Model Memory Calculator table, reproduced\n"
-               "  gpus       the built-in accelerator catalog\n"
-               "  models     the built-in model catalog\n"
-               "  accuracy   measured vs estimated over tests/data/measured (--data DIR, --markdown FILE)\n\n"
-               "model input (every command): --config FILE | --model ID, and --json for one JSON object\n";
 }
 
 }  // namespace
@@ -477,10 +521,14 @@ int main(int argc, char** argv) {
     return cmd.empty() ? kBadInput : 0;
   }
   const std::vector<std::pair<std::string, std::function<int(const std::vector<std::string>&)>>> commands{
-      {"params", cmd_params},   {"inference", cmd_inference}, {"train", cmd_train}, {"fit", cmd_fit},
-      {"gpus", cmd_gpus},       {"models", cmd_models},       {"accuracy", cmd_accuracy}, {"hf-table", cmd_hf_table},
+      {"params", cmd_params}, {"inference", cmd_inference}, {"train", cmd_train}, {"fit", cmd_fit},
+      {"gpus", cmd_gpus},     {"models", cmd_models},       {"accuracy", cmd_accuracy}, {"hf-table", cmd_hf_table},
   };
   for (const auto& [name, fn] : commands)
     if (name == cmd) return fn(rest);
-  return fail("unknown command \"" + cmd + "\" (try: vramcalc help)");
+  std::vector<std::string> names;
+  for (const auto& c : commands) names.push_back(c.first);
+  const std::string near = vram::cli::closest(cmd, names);
+  return fail("unknown command \"" + vram::cli::shown(cmd) + "\"" + (near.empty() ? "" : " (did you mean " + near + "?)") +
+              " (try: vramcalc help)");
 }

@@ -1,4 +1,4 @@
-// Fuzz target: config.json text → ModelSpec → parameter inventory (parse_config, build_inventory,
+// Fuzz target: config.json text → ModelDescription → parameter inventory (parse_config, build_inventory,
 // load_model), then one small inference and training estimate so the parsed spec is used the way
 // the page uses a pasted config. Checked: errors name a field and say what is wrong, the inventory
 // sums without wrapping, the reports keep their invariants (fuzz_checks.hpp).
@@ -8,7 +8,7 @@
 #include "vram/estimate/estimate.hpp"
 #include "vram/model/inventory.hpp"
 #include "vram/model/model.hpp"
-#include "vram/model/model_spec.hpp"
+#include "vram/model/description.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace vram;

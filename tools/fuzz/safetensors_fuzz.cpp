@@ -11,7 +11,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace vram;
   if (size < 2) return 0;
-  ModelSpec spec;
+  ModelDescription spec;
   spec.model_type = "llama";
   spec.num_layers = data[0] % 8;
   spec.hidden_size = 64;

@@ -14,7 +14,7 @@
 #include "vram/estimate/solve.hpp"
 #include "vram/model/hf_table.hpp"
 #include "vram/model/inventory.hpp"
-#include "vram/model/model_spec.hpp"
+#include "vram/model/description.hpp"
 #include "vram/workload/options.hpp"
 #include "vram/model/safetensors.hpp"
 #include "vram/link/url_state.hpp"
@@ -80,7 +80,7 @@ val params(const std::string& config_json) {
   if (!spec) return fail(spec.error());
   auto inv = vram::build_inventory(spec.value());
   if (!inv) return fail(inv.error());
-  const vram::ModelSpec& s = spec.value();
+  const vram::ModelDescription& s = spec.value();
   const vram::Inventory& i = inv.value();
   val o = val::object();
   o.set("modelType", s.model_type);

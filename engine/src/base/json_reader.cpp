@@ -99,14 +99,13 @@ std::string dump_scalar(const Json& value) {
 Result<Json> parse_json(std::string_view text, std::string_view what, std::size_t max_bytes) {
   if (text.size() > max_bytes)
     return make_error(ErrorCode::InvalidValue, std::string(what),
-                      std::string(what) + ": " + std::to_string(text.size()) + " bytes is too large (at most " +
-                          std::to_string(max_bytes) + " bytes)");
+                      {Msg::error_json_too_large, {{"what", what}, {"size", std::to_string(text.size())}, {"max", std::to_string(max_bytes)}}});
   Json j;
   LocatingDomParser locator(j);
   Json::sax_parse(text.begin(), text.end(), &locator, nlohmann::json::input_format_t::json, /*strict=*/true);
   if (locator.too_deep_)
     return make_error(ErrorCode::InvalidJson, std::string(what),
-                      std::string(what) + ": invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+                      {Msg::error_json_too_deep, {{"what", what}, {"depth", std::to_string(kMaxJsonDepth)}}});
   if (!locator.failed_) return j;
   std::size_t line = 1, column = 1;
   const std::size_t end = std::min(locator.position_ == 0 ? 0 : locator.position_ - 1, text.size());
@@ -118,29 +117,26 @@ Result<Json> parse_json(std::string_view text, std::string_view what, std::size_
       ++column;
     }
   }
-  std::string message = std::string(what) + ": invalid JSON";
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    message += " (empty input)";
-  } else {
-    message += " at line " + std::to_string(line) + ", column " + std::to_string(column);
-    if (!locator.reason_.empty()) message += ": " + short_reason(locator.reason_);
-  }
-  return make_error(ErrorCode::InvalidJson, std::string(what), message);
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return make_error(ErrorCode::InvalidJson, std::string(what), {Msg::error_json_empty, {{"what", what}}});
+  // The parser's own description of the error (nlohmann/json's English) is passed on verbatim.
+  return make_error(ErrorCode::InvalidJson, std::string(what),
+                    {Msg::error_json_syntax, {{"what", what}, {"line", std::to_string(line)}, {"column", std::to_string(column)},
+                                              {"reason", short_reason(locator.reason_)}}});
 }
 
-std::string describe(const Json& value) {
-  if (value.is_null()) return "null";
-  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+Arg describe(std::string_view name, const Json& value) {
+  if (value.is_null()) return Arg(name, "null");
+  if (value.is_boolean()) return Arg(name, value.get<bool>() ? "true" : "false");
   if (value.is_number() || value.is_string()) {
     std::string s = dump_scalar(value);
     if (s.size() > 40) s = s.substr(0, 37) + "...";
-    return s;
+    return Arg(name, std::move(s));
   }
-  if (value.is_array()) return "an array";
-  return "an object";
+  return Arg(name, value.is_array() ? Msg::json_an_array : Msg::json_an_object);
 }
 
-void FieldReader::fail(ErrorCode code, std::string_view key, std::string message) {
+void FieldReader::fail(ErrorCode code, std::string_view key, Message message) {
   if (!error_) error_ = Error{code, path(key), std::move(message)};
 }
 
@@ -168,26 +164,27 @@ std::optional<std::uint64_t> FieldReader::opt_uint(std::string_view key, std::ui
   } else if (v->is_number_integer()) {
     const auto s = v->get<std::int64_t>();
     if (s < 0) {
-      fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be a non-negative integer, got " + describe(*v));
+      fail(ErrorCode::InvalidValue, key, {Msg::error_config_non_negative, {key_arg(key), describe("value", *v)}});
       return std::nullopt;
     }
     out = static_cast<std::uint64_t>(s);
   } else if (v->is_number_float()) {
     const double d = v->get<double>();
     if (!std::isfinite(d) || d < 0 || d != std::floor(d) || d > 1e15) {
-      fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be a non-negative integer, got " + describe(*v));
+      fail(ErrorCode::InvalidValue, key, {Msg::error_config_non_negative, {key_arg(key), describe("value", *v)}});
       return std::nullopt;
     }
     out = static_cast<std::uint64_t>(d);
   } else {
-    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be an integer, got " + describe(*v));
+    fail(ErrorCode::InvalidValue, key, {Msg::error_config_type, {key_arg(key), {"expected", Msg::json_an_integer}, describe("value", *v)}});
     return std::nullopt;
   }
   if (out > max) {
     fail(ErrorCode::InvalidValue, key,
-         "`" + path(key) + "` is out of range: " + std::to_string(out) + " (at most " + std::to_string(max) + ")");
+         {Msg::error_config_at_most, {key_arg(key), {"value", std::to_string(out)}, {"max", std::to_string(max)}}});
     return std::nullopt;
   }
+  if (log_) log_->push_back({path(key), out});
   return out;
 }
 
@@ -195,14 +192,14 @@ std::uint64_t FieldReader::positive(std::initializer_list<std::string_view> keys
   std::string_view key = first_present(keys);
   if (key.empty()) {
     std::string names;
-    for (auto k : keys) names += (names.empty() ? "`" : " or `") + path(k) + "`";
-    fail(ErrorCode::MissingField, *keys.begin(), names + " is missing (a positive integer is required)");
+    for (auto k : keys) names += (names.empty() ? "`" : " / `") + path(k) + "`";
+    fail(ErrorCode::MissingField, *keys.begin(), {Msg::error_config_missing_positive, {{"keys", names}}});
     return 1;
   }
   auto v = opt_uint(key, max);
   if (!v) return 1;
   if (*v == 0) {
-    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be > 0, got 0");
+    fail(ErrorCode::InvalidValue, key, {Msg::error_config_positive, {key_arg(key)}});
     return 1;
   }
   return *v;
@@ -213,7 +210,7 @@ std::uint64_t FieldReader::positive_or(std::string_view key, std::uint64_t fallb
   auto v = opt_uint(key, max);
   if (!v) return fallback;
   if (*v == 0) {
-    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be > 0, got 0");
+    fail(ErrorCode::InvalidValue, key, {Msg::error_config_positive, {key_arg(key)}});
     return fallback;
   }
   return *v;
@@ -223,12 +220,12 @@ std::optional<double> FieldReader::opt_number(std::string_view key) {
   const Json* v = find(key);
   if (!v) return std::nullopt;
   if (!v->is_number()) {
-    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be a number, got " + describe(*v));
+    fail(ErrorCode::InvalidValue, key, {Msg::error_config_type, {key_arg(key), {"expected", Msg::json_a_number}, describe("value", *v)}});
     return std::nullopt;
   }
   const double d = v->get<double>();
   if (!std::isfinite(d)) {
-    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be finite");
+    fail(ErrorCode::InvalidValue, key, {Msg::error_config_finite, {key_arg(key)}});
     return std::nullopt;
   }
   return d;
@@ -239,7 +236,7 @@ bool FieldReader::bool_or(std::string_view key, bool fallback) {
   if (!v) return fallback;
   if (v->is_boolean()) return v->get<bool>();
   if (v->is_number_integer() || v->is_number_unsigned()) return v->get<std::int64_t>() != 0;
-  fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be true or false, got " + describe(*v));
+  fail(ErrorCode::InvalidValue, key, {Msg::error_config_type, {key_arg(key), {"expected", Msg::json_a_boolean}, describe("value", *v)}});
   return fallback;
 }
 
@@ -247,7 +244,7 @@ std::string FieldReader::string_or(std::string_view key, std::string fallback) {
   const Json* v = find(key);
   if (!v) return fallback;
   if (v->is_string()) return v->get<std::string>();
-  fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be a string, got " + describe(*v));
+  fail(ErrorCode::InvalidValue, key, {Msg::error_config_type, {key_arg(key), {"expected", Msg::json_a_string}, describe("value", *v)}});
   return fallback;
 }
 
@@ -255,7 +252,7 @@ const Json* FieldReader::object(std::string_view key) {
   const Json* v = find(key);
   if (!v) return nullptr;
   if (!v->is_object()) {
-    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be an object, got " + describe(*v));
+    fail(ErrorCode::InvalidValue, key, {Msg::error_config_type, {key_arg(key), {"expected", Msg::json_an_object}, describe("value", *v)}});
     return nullptr;
   }
   return v;
@@ -265,7 +262,7 @@ const Json* FieldReader::array(std::string_view key) {
   const Json* v = find(key);
   if (!v) return nullptr;
   if (!v->is_array()) {
-    fail(ErrorCode::InvalidValue, key, "`" + path(key) + "` must be an array, got " + describe(*v));
+    fail(ErrorCode::InvalidValue, key, {Msg::error_config_type, {key_arg(key), {"expected", Msg::json_an_array}, describe("value", *v)}});
     return nullptr;
   }
   return v;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -43,11 +44,21 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 // return a neutral value, so a parser reads every field and checks `failed()` once at the end.
 class FieldReader {
  public:
-  FieldReader(const Json& object, std::string prefix = {}) : obj_(object), prefix_(std::move(prefix)) {}
+  // `log`, when given, receives every integer field read (its full path and value).
+  struct Logged {
+    std::string path;
+    std::uint64_t value;
+  };
+  FieldReader(const Json& object, std::string prefix = {}, std::vector<Logged>* log = nullptr)
+      : obj_(object), prefix_(std::move(prefix)), log_(log) {}
+  // A reader of a nested object (`key` of this one) that shares this reader's log.
+  [[nodiscard]] FieldReader nested(const Json& object, std::string_view key) const {
+    return FieldReader(object, path(key) + ".", log_);
+  }
 
   [[nodiscard]] bool failed() const { return error_.has_value(); }
   [[nodiscard]] const Error& error() const { return *error_; }
-  void fail(ErrorCode code, std::string_view key, std::string message);
+  void fail(ErrorCode code, std::string_view key, Message message);
   // Records an error of a nested reader as it is (its field already carries the full path).
   void fail_with(const Error& e) {
     if (!error_) error_ = e;
@@ -74,6 +85,8 @@ class FieldReader {
   const Json* array(std::string_view key);
 
   [[nodiscard]] std::string path(std::string_view key) const { return prefix_ + std::string(key); }
+  // The key as a message argument "{key}" (its full path: text_config.hidden_size).
+  [[nodiscard]] Arg key_arg(std::string_view key) const { return Arg("key", ConfigKey{path(key)}); }
   [[nodiscard]] const Json& json() const { return obj_; }
 
   static constexpr std::uint64_t kMaxDim = std::uint64_t{1} << 40;
@@ -82,10 +95,12 @@ class FieldReader {
   const Json* find(std::string_view key) const;
   const Json& obj_;
   std::string prefix_;
+  std::vector<Logged>* log_ = nullptr;
   std::optional<Error> error_;
 };
 
-// Renders a JSON value briefly for an error message ("0", "\"abc\"", "an object").
-[[nodiscard]] std::string describe(const Json& value);
+// A JSON value, briefly, as a message argument: a scalar as written ("0", "\"abc\"", cut at 40
+// characters), a container by its kind ("an array", "an object", in the catalog's language).
+[[nodiscard]] Arg describe(std::string_view name, const Json& value);
 
 }  // namespace vram::detail

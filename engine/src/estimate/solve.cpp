@@ -2,7 +2,6 @@
 // estimate, so the solves can never disagree with the numbers shown next to them.
 #include <algorithm>
 
-#include "vram/base/explain.hpp"
 #include "vram/estimate/solve.hpp"
 
 namespace vram {
@@ -42,10 +41,10 @@ std::uint64_t context_cap(const Model& m) {
 Result<Solves> solve_inference(const Model& model, const InferenceOptions& requested, const Gpu& gpu,
                                std::uint32_t gpu_count) {
   InferenceOptions options = requested;
-  if (options.runtime == Runtime::Vllm && options.gpu_memory_bytes == 0) options.gpu_memory_bytes = gpu.usable_bytes();
+  if (options.gpu.empty()) options.gpu = std::string(gpu.id);  // runtimes that size themselves read this card
   auto base = estimate_inference(model, options);  // validates the options once, with named errors
   if (!base) return base.error();
-  const QuietExplain quiet;  // only totals are read below
+  const ExplainScope quiet(false);  // only totals are read below
   Solves s;
   s.max_context = largest_fitting(1, context_cap(model), [&](std::uint64_t c) {
     InferenceOptions o = options;
@@ -90,7 +89,7 @@ Result<Solves> solve_inference(const Model& model, const InferenceOptions& reque
 Result<Solves> solve_training(const Model& model, const TrainOptions& options, const Gpu& gpu, std::uint32_t gpu_count) {
   auto base = estimate_training(model, options);
   if (!base) return base.error();
-  const QuietExplain quiet;
+  const ExplainScope quiet(false);
   Solves s;
   s.max_seq = largest_fitting(1, context_cap(model), [&](std::uint64_t q) {
     TrainOptions o = options;
@@ -126,11 +125,9 @@ Result<std::uint64_t> total_of(const Model& m, const TrainOptions& o) {
 template <class Options, class Set>
 Result<Sweep> sweep(const Model& model, const Options& options, std::uint64_t from, std::uint64_t to,
                     std::uint32_t points, const char* field, Set&& set) {
-  if (from == 0 || to < from)
-    return make_error(ErrorCode::InvalidValue, field, std::string(field) + ": sweep range must satisfy 1 ≤ from ≤ to");
-  if (points < 2 || points > 100000)
-    return make_error(ErrorCode::InvalidValue, "points", "points: must be in [2, 100000]");
-  const QuietExplain quiet;
+  if (from == 0 || to < from) return make_error(ErrorCode::InvalidValue, field, {Msg::error_sweep_range, {{"field", OptionRef{field}}}});
+  if (points < 2 || points > 100000) return make_error(ErrorCode::InvalidValue, "points", Msg::error_sweep_points);
+  const ExplainScope quiet(false);
   Sweep out;
   out.x.reserve(points);
   out.total_bytes.reserve(points);

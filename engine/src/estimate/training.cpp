@@ -5,25 +5,20 @@
 #include <string>
 #include <vector>
 
-#include "vram/memory/activations.hpp"
 #include "vram/estimate/estimate.hpp"
-#include "vram/base/explain.hpp"
+#include "vram/memory/activations.hpp"
 #include "vram/memory/lora.hpp"
 #include "vram/memory/optimizer.hpp"
 #include "vram/memory/parallel.hpp"
+#include "vram/memory/runtime.hpp"
 #include "vram/memory/weights.hpp"
+#include "vram/workload/option_table.hpp"
 
 namespace vram {
 namespace {
 
-// CUDA context + kernels as measured by transformers docs (model_memory_anatomy.md: torch.ones((1,1))
-// .to("cuda") → 1343 MB in nvidia-smi on a V100). Not seen by torch.cuda.max_memory_*.
-constexpr std::uint64_t kCudaContextBytes = 1343ull << 20;
-
 PhaseSet all_phases() { return {Phase::Load, Phase::Forward, Phase::Backward, Phase::OptimizerStep}; }
 PhaseSet training_phases() { return {Phase::Forward, Phase::Backward, Phase::OptimizerStep}; }
-
-bool is_dense(WeightKind k) { return k == WeightKind::F32 || k == WeightKind::F16 || k == WeightKind::BF16; }
 
 WeightFormat dense_format(DType t) {
   WeightFormat f;
@@ -35,93 +30,27 @@ WeightFormat dense_format(DType t) {
   return f;
 }
 
-struct Builder {
-  Report& r;
-  LineItem& add(std::string id, std::uint64_t bytes, std::string explain, std::string source, PhaseSet phases,
-                bool approximate = false, bool cpu = false) {
-    LineItem i;
-    i.label_key = "item." + id;
-    i.id = std::move(id);
-    i.bytes = bytes;
-    i.explain = std::move(explain);
-    i.source = std::move(source);
-    i.phases = phases;
-    i.approximate = approximate;
-    i.cpu = cpu;
-    r.items.push_back(std::move(i));
-    return r.items.back();
-  }
-  void fact(std::string id, double v, std::string explain) { r.facts.push_back({std::move(id), v, std::move(explain)}); }
-};
+Q bytes_of(DType t) { return Q::of(dtype_bytes(t), Message{Msg::term_bytes_dtype, {{"dtype", dtype_name(t)}}}); }
 
-// An upper bound, in floating point, of the saved activations over all layers before any integer
-// product is formed: per token and layer, every term activations.cpp saves at ≤ 4 B per element
-// (norm inputs ≤ 4 norms × 8 B, q/k/v/out and their inputs, MLP or top-k experts with 4 tensors of
-// the intermediate width, router probabilities, eager b·heads·s² scores at ≤ 13 B). Without it,
-// 405B × seq 1M × batch 4096 with eager attention wrapped the activations item around 2^64.
-double saved_bytes_bound(const ModelSpec& s, const TrainOptions& o) {
-  const double h = static_cast<double>(s.hidden_size);
-  const double qd = static_cast<double>(
-      s.mla ? s.num_heads * (s.mla->qk_nope_head_dim + s.mla->qk_rope_head_dim + s.mla->v_head_dim) : s.q_dim());
-  const double kd = static_cast<double>(s.kv_dim()), seq = static_cast<double>(o.seq);
-  double mlp = static_cast<double>(s.intermediate_size);
-  double moe = 0;
-  if (s.moe) {
-    const double k = static_cast<double>(s.moe->experts_per_token);
-    mlp = std::max(mlp, k * static_cast<double>(s.moe->expert_intermediate) + static_cast<double>(s.moe->shared_intermediate));
-    moe = 4 * static_cast<double>(s.moe->routed_experts) + 8 * k * h;
-  }
-  const double eager = o.attn == AttentionImpl::Eager ? 13 * static_cast<double>(s.num_heads) * seq : 0;
-  const double per_token_layer = 40 * h + 4 * (4 * qd + 2 * kd) + 16 * mlp + moe + eager;
-  const double layers = static_cast<double>(s.layers.size() + (s.encoder_decoder ? s.encoder_decoder->encoder_layers : 0) + 1);
-  return static_cast<double>(o.micro_batch) * seq * layers * per_token_layer;
-}
-
-Result<int> validate(const Model& model, const TrainOptions& o) {
-  auto bad = [](const char* flag, const std::string& m) { return make_error(ErrorCode::InvalidValue, flag, std::string(flag) + " " + m); };
-  if (o.micro_batch < 1) return bad("--batch", "must be ≥ 1, got 0");
-  if (o.seq < 1) return bad("--seq", "must be ≥ 1, got 0");
-  if (o.grad_accum < 1) return bad("--grad-accum", "must be ≥ 1, got 0");
-  if (o.state_bytes_override != -1 && !(o.state_bytes_override > 0))
-    return bad("--state-bytes", "must be > 0 bytes per optimizer state element (or -1 for the optimizer's own)");
-  // Overflow guard on the largest product formed: b · s · vocab · 12 B (logits + grad).
-  const std::uint64_t lim = ~std::uint64_t{0} / 16;
-  const std::uint64_t v = std::max<std::uint64_t>(model.spec.vocab_size, model.spec.intermediate_size * 8);
-  if (o.micro_batch > lim / o.seq || o.micro_batch * o.seq > lim / std::max<std::uint64_t>(v, 1) ||
-      o.micro_batch * o.seq * model.spec.num_heads > lim / o.seq || saved_bytes_bound(model.spec, o) > 1e18)
-    return make_error(ErrorCode::Overflow, "--seq", "--batch × --seq is too large to size in 64-bit bytes");
-  const bool lora = o.method != TrainMethod::Full;
-  if (lora && o.lora_rank < 1) return bad("--lora-rank", std::string("must be ≥ 1 for --method ") + std::string(to_id(o.method)) + ", got 0");
-  if (lora && o.lora_targets.empty()) return bad("--lora-targets", std::string("is required for --method ") + std::string(to_id(o.method)));
-  if (o.method == TrainMethod::Full) {
-    const bool quant_base = !(o.base_weights.kind == WeightKind::Auto || is_dense(o.base_weights.kind));
-    // A quantised *checkpoint* is dequantised into the training dtype on load; only an explicitly
-    // requested quantised base is an error, since quantised weights cannot be updated.
-    if (quant_base)
-      return bad("--method", "full cannot update a quantised base (" + o.base_weights.id +
-                                 "): use --method qlora/lora, or a dense dtype");
-  }
-  if (o.method == TrainMethod::Lora && !(o.base_weights.kind == WeightKind::Auto || is_dense(o.base_weights.kind)) &&
-      o.base_weights.kind != WeightKind::BnbNf4 && o.base_weights.kind != WeightKind::BnbFp4 && o.base_weights.kind != WeightKind::BnbInt8 &&
-      o.base_weights.kind != WeightKind::Gptq && o.base_weights.kind != WeightKind::Awq)
-    return bad("--dtype", "LoRA base format " + o.base_weights.id + " is not trainable through PEFT");
-  return 0;
+// A share of one rank: ÷ n when sharded n ways (rounded up, as a flat partition), else itself.
+Q shard(const Q& x, std::uint32_t n, Msg label, std::string_view field) {
+  return n <= 1 ? x : ceil_div(x, Q::input(n, label, option_field(field)));
 }
 
 }  // namespace
 
 Result<Report> estimate_training(const Model& model, const TrainOptions& o) {
-  if (auto v = validate(model, o); !v) return v.error();
+  if (auto err = check_options(o, &model.spec)) return *err;
   auto plan_r = shard_plan(model, o);
   if (!plan_r) return plan_r.error();
   const ShardPlan& sp = plan_r.value();
-  const ModelSpec& s = model.spec;
+  const ModelDescription& s = model.spec;
   const Inventory& inv = model.inventory;
   const PrecisionPlan prec = precision_plan(o.precision);
   const bool lora = o.method != TrainMethod::Full;
   Report report;
+  ReportBuilder b(report);
   report.gpus = o.gpus;
-  Builder b{report};
 
   // ---- Base weights ---------------------------------------------------------------------------
   WeightFormat wfmt = dense_format(prec.weights);
@@ -134,52 +63,36 @@ Result<Report> estimate_training(const Model& model, const TrainOptions& o) {
     wfmt = o.base_weights.kind != WeightKind::Auto ? o.base_weights : dense_format(prec.compute);
   }
   if (o.method == TrainMethod::Full && s.quant.method != QuantMethod::None)
-    report.warnings.push_back("the checkpoint is stored quantised (" + s.quant.method_name +
-                              "); full training loads it dequantised into " + std::string(dtype_name(prec.weights)));
+    b.warn({Msg::warn_train_dequantised_checkpoint, {{"method", s.quant.method_name}, {"dtype", dtype_name(prec.weights)}}});
   auto weights_r = weights_of(model, wfmt);
   if (!weights_r) return weights_r.error();
   const std::shared_ptr<const Weights> weights = weights_r.value();
   const WeightBytes& wb = weights->bytes;
   const WeightLayout& wl = weights->layout;
-  const std::uint64_t lps = layers_per_stage(s.num_layers, sp.pp);
+  const std::uint64_t layers_in_stage = layers_per_stage(s.num_layers, sp.pp);
   const std::uint64_t full_bytes = wb.weights + wb.quant_metadata;
   const std::uint64_t stage_bytes = first_stage_bytes(wl.layer_bytes, wl.input_bytes, wl.output_bytes, sp.pp);
-  // Weights on this GPU: the first pipeline stage's share of payload, split by TP and by ZeRO-3/FSDP.
-  // pp = 1 uses the exact totals; a pipeline stage takes its share of the layout.
+  // This GPU's part: the first pipeline stage's share of the layout (pp = 1: all of it), split by
+  // TP and by ZeRO-3/FSDP.
   const double stage_fraction = sp.pp > 1 ? static_cast<double>(stage_bytes) / static_cast<double>(std::max<std::uint64_t>(full_bytes, 1)) : 1.0;
-  const auto stage_weights = static_cast<std::uint64_t>(static_cast<double>(wb.weights) * stage_fraction);
-  const auto stage_meta = static_cast<std::uint64_t>(static_cast<double>(wb.quant_metadata) * stage_fraction);
-  const std::uint64_t gpu_weights = shard_bytes(shard_bytes(stage_weights, sp.tp), sp.param_shards);
-  {
-    Explain x;
-    x.text(wb.explain_weights);
-    if (sp.pp > 1) x.text(" (first of " + std::to_string(sp.pp) + " pipeline stages)");
-    if (sp.tp > 1) x.text(" / " + std::to_string(sp.tp) + " TP");
-    if (sp.param_shards > 1) x.text(" / " + std::to_string(sp.param_shards) + " shards");
-    x.equals_bytes(gpu_weights);
-    b.add("weights", gpu_weights, x.str(), wb.source + (lora ? " (frozen base)" : ""), all_phases(), wb.approximate || sp.pp > 1,
-          sp.params_offloaded && !sp.nvme);
-  }
-  if (stage_meta > 0) {
-    const std::uint64_t m = shard_bytes(shard_bytes(stage_meta, sp.tp), sp.param_shards);
-    b.add("quant_metadata", m, wb.explain_metadata, wb.source, all_phases(), wb.approximate, sp.params_offloaded && !sp.nvme);
-  }
+  const auto stage = [&](const Q& x) { return sp.pp > 1 ? scale(x, stage_fraction, Msg::term_first_stage_share) : x; };
+  const auto local = [&](const Q& x, std::uint32_t shards) {
+    return shard(shard(stage(x), sp.tp, Msg::term_tp_ranks, "tp"), shards, Msg::term_shards, "gpus");
+  };
+  const bool weights_on_cpu = sp.params_offloaded && !sp.nvme;
+  const bool states_on_cpu = sp.states_offloaded && !sp.nvme;
+  b.add("weights", local(wb.weights_formula, sp.param_shards), lora ? Msg::source_frozen_base : wb.source, all_phases(),
+        wb.approximate || sp.pp > 1, weights_on_cpu);
+  if (wb.quant_metadata > 0) b.add("quant_metadata", local(wb.metadata_formula, sp.param_shards), wb.source, all_phases(), wb.approximate, weights_on_cpu);
   // QLoRA recipe: peft.prepare_model_for_kbit_training casts every parameter that is not
   // quantised (embeddings, lm_head, norms) to fp32 (peft/utils/other.py), so those parts are
   // held in fp32 rather than in the checkpoint dtype.
-  if (o.method == TrainMethod::Qlora && wb.dense_params > 0 && dtype_bytes(wb.dense_dtype) < 4) {
-    const std::uint64_t extra = shard_bytes(shard_bytes(static_cast<std::uint64_t>(static_cast<double>(wb.dense_params) * stage_fraction), sp.tp),
-                                            sp.param_shards) *
-                                (4 - dtype_bytes(wb.dense_dtype));
-    b.add("kbit_fp32_upcast", extra,
-          Explain()
-              .times(wb.dense_params, "non-quantised params (embeddings, lm_head, norms)")
-              .text(" × (4 − " + std::to_string(dtype_bytes(wb.dense_dtype)) + ") B")
-              .equals_bytes(extra)
-              .str(),
-          "peft prepare_model_for_kbit_training: non-quantised parameters cast to fp32", all_phases(), false);
-  }
-  if (sp.params_offloaded) report.warnings.push_back("parameters offloaded to " + std::string(sp.nvme ? "NVMe" : "CPU RAM") + "; layers are gathered onto the GPU as they run");
+  if (o.method == TrainMethod::Qlora && wb.dense_params > 0 && dtype_bytes(wb.dense_dtype) < 4)
+    b.add("kbit_fp32_upcast",
+          local(Q::of(wb.dense_params, Msg::term_non_quantised_params), sp.param_shards) *
+              Q::of(4 - dtype_bytes(wb.dense_dtype), Message{Msg::term_bytes_upcast, {{"dtype", dtype_name(wb.dense_dtype)}}}),
+          Msg::source_kbit_upcast, all_phases());
+  if (sp.params_offloaded) b.warn(sp.nvme ? Msg::warn_params_offloaded_nvme : Msg::warn_params_offloaded_cpu);
 
   // ---- Trainable tensors ----------------------------------------------------------------------
   std::vector<TensorShape> tensors;
@@ -204,11 +117,14 @@ Result<Report> estimate_training(const Model& model, const TrainOptions& o) {
     trainable = inv.total_params;
   }
   // This GPU's share of the trainable elements: pipeline stage (layer fraction), TP.
-  const std::uint64_t local_trainable = shard_bytes(static_cast<std::uint64_t>(static_cast<double>(trainable) * stage_fraction), sp.tp);
-  b.fact("trainable_params", static_cast<double>(trainable), lora ? "LoRA adapters: Σ r × (d_in + d_out) over adapted modules" : "all parameters");
-  b.fact("total_params", static_cast<double>(inv.total_params + (lora ? trainable : 0)), "base + adapters");
-  b.fact("tokens_per_step", static_cast<double>(o.micro_batch * o.seq * o.grad_accum * sp.dp),
-         Explain().times(o.micro_batch, "batch").times(o.seq, "seq").times(o.grad_accum, "accum").times(std::uint64_t{sp.dp}, "DP ranks").str());
+  const Q trainable_q = Q::of(trainable, lora ? Msg::term_adapter_params : Msg::term_trainable_params);
+  const Q local_trainable = shard(stage(trainable_q), sp.tp, Msg::term_tp_ranks, "tp");
+  b.fact("trainable_params", trainable_q, lora ? Msg::fact_trainable_lora : Msg::fact_trainable_all);
+  b.fact("total_params", static_cast<double>(inv.total_params + (lora ? trainable : 0)), Msg::fact_total_params);
+  b.fact("tokens_per_step",
+         Q::input(o.micro_batch, Msg::term_batch, option_field("batch")) * Q::input(o.seq, Msg::term_seq_len, option_field("seq")) *
+             Q::input(o.grad_accum, Msg::term_accumulation, option_field("grad_accum")) * Q::of(sp.dp, Msg::term_dp_ranks),
+         Msg::fact_tokens_per_step);
 
   const DType train_dtype = lora ? o.adapter_dtype : prec.weights;
   const DType grad_dtype = lora ? o.adapter_dtype : prec.grads;
@@ -217,76 +133,45 @@ Result<Report> estimate_training(const Model& model, const TrainOptions& o) {
   PhaseSet grad_phases = {Phase::Backward, Phase::OptimizerStep};
   if (o.grad_accum > 1) grad_phases.add(Phase::Forward);  // accumulation buffer persists
 
-  if (lora) {
-    const std::uint64_t bytes = local_trainable * dtype_bytes(train_dtype);
-    b.add("lora_weights", bytes,
-          Explain()
-              .times(local_trainable, local_trainable == trainable ? "adapter params" : "adapter params of this GPU's pipeline stage / TP shard")
-              .times(dtype_bytes(train_dtype), std::string("B (") + std::string(dtype_name(train_dtype)) + ")").equals_bytes(bytes).str(),
-          "PEFT LoraLayer lora_A r×d_in + lora_B d_out×r per adapted module (+ DoRA magnitude d_out); autocast_adapter_dtype keeps them fp32",
-          all_phases());
-  }
-  if (prec.master_fp32 && !lora) {
-    const std::uint64_t bytes = shard_bytes(local_trainable * 4, sp.state_shards);
-    b.add("master_weights", bytes, Explain().times(local_trainable, "params").times(std::uint64_t{4}, "B fp32 master").equals_bytes(bytes).str(),
-          "DeepSpeed/Megatron mixed precision: fp32 master copy of 16-bit params, partitioned with the optimizer", all_phases(), false,
-          sp.states_offloaded && !sp.nvme);
-  }
+  if (lora) b.add("lora_weights", local_trainable * bytes_of(train_dtype), Msg::source_lora_weights, all_phases());
+  if (prec.master_fp32 && !lora)
+    b.add("master_weights", shard(local_trainable * bytes_of(DType::F32), sp.state_shards, Msg::term_shards, "gpus"),
+          Msg::source_master_weights, all_phases(), false, states_on_cpu);
   if (prec.autocast && !lora) {
     // torch.autocast caches the 16-bit cast of every leaf weight that requires grad until the autocast
     // context exits; matmuls save those copies for backward (torch/csrc/autograd autocast_mode.cpp cached_cast).
     std::uint64_t linear = 0;
     for (const auto& g : inv.groups)
       if (g.linear && !g.bias && !g.is_buffer() && g.in_full) linear += inv.group_total(g);
-    const std::uint64_t bytes = shard_bytes(shard_bytes(static_cast<std::uint64_t>(static_cast<double>(linear) * stage_fraction), sp.tp), sp.param_shards) * dtype_bytes(prec.compute);
-    b.add("autocast_weight_copies", bytes, Explain().times(linear, "Linear weights").times(dtype_bytes(prec.compute), "B").equals_bytes(bytes).str(),
-          "torch.autocast weight-cast cache (fp32 leaf params → 16-bit), alive through forward and backward", {Phase::Forward, Phase::Backward}, true);
+    b.add("autocast_weight_copies", local(Q::of(linear, Msg::term_linear_weights), sp.param_shards) * bytes_of(prec.compute),
+          Msg::source_autocast_cache, {Phase::Forward, Phase::Backward}, true);
   }
-  {
-    const std::uint64_t bytes = shard_bytes(local_trainable * dtype_bytes(grad_dtype), sp.grad_shards);
-    Explain x;
-    x.times(local_trainable, "trainable params").times(dtype_bytes(grad_dtype), std::string("B (") + std::string(dtype_name(grad_dtype)) + ")");
-    if (sp.grad_shards > 1) x.text(" / " + std::to_string(sp.grad_shards) + " shards");
-    b.add(pre + "gradients", bytes, x.equals_bytes(bytes).str(), "param.grad in the parameter's dtype, trainable parameters only", grad_phases);
-  }
-  if (sp.deepspeed && prec.master_fp32 && !lora) {
-    const std::uint64_t bytes = shard_bytes(local_trainable * 4, sp.state_shards);
-    b.add("fp32_gradients", bytes, Explain().times(local_trainable, "params").times(std::uint64_t{4}, "B").text(" / " + std::to_string(sp.state_shards) + " shards").str(),
-          "DeepSpeed stage_1_and_2.py: fp32 gradient partition of the master params (\"4_grads_32bit\" in its estimator)",
-          {Phase::OptimizerStep}, false, sp.states_offloaded && !sp.nvme);
-  }
+  b.add(pre + "gradients", shard(local_trainable * bytes_of(grad_dtype), sp.grad_shards, Msg::term_shards, "gpus"), Msg::source_gradients,
+        grad_phases);
+  if (sp.deepspeed && prec.master_fp32 && !lora)
+    b.add("fp32_gradients", shard(local_trainable * bytes_of(DType::F32), sp.state_shards, Msg::term_shards, "gpus"),
+          Msg::source_deepspeed_fp32_grads, {Phase::OptimizerStep}, false, states_on_cpu);
   const OptimizerStates os = optimizer_states(o.optimizer, tensors, state_dtype, o.state_bytes_override);
-  const std::uint64_t local_states = shard_bytes(shard_bytes(static_cast<std::uint64_t>(static_cast<double>(os.bytes) * stage_fraction), sp.tp), sp.state_shards);
-  if (os.bytes > 0) {
-    Explain x;
-    x.text(os.explain);
-    if (sp.state_shards > 1) x.text(" / " + std::to_string(sp.state_shards) + " shards");
-    b.add(pre + "optimizer_states", local_states, x.equals_bytes(local_states).str(), os.source, training_phases(), false, sp.states_offloaded && !sp.nvme);
-  }
-  for (const auto& n : os.notes) report.warnings.push_back(n);
-  if (os.step_temporary_bytes > 0 && !sp.states_offloaded) {
-    const std::uint64_t bytes = shard_bytes(shard_bytes(static_cast<std::uint64_t>(static_cast<double>(os.step_temporary_bytes) * stage_fraction), sp.tp), sp.state_shards);
-    b.add("optimizer_step_temporaries", bytes, os.temporary_explain, "transient buffers of optimizer.step() (foreach implementation)",
-          {Phase::OptimizerStep}, true);
-  }
+  if (os.bytes.value() > 0)
+    b.add(pre + "optimizer_states", local(os.bytes, sp.state_shards), os.source, training_phases(), false, states_on_cpu);
+  for (const auto& n : os.notes) b.warn(n);
+  if (os.step_temporary.value() > 0 && !sp.states_offloaded)
+    b.add("optimizer_step_temporaries", local(os.step_temporary, sp.state_shards), os.temporary_source, {Phase::OptimizerStep}, true);
   if (sp.states_offloaded && sp.deepspeed && !sp.nvme) {
     std::uint64_t cpu = 0;
     for (const auto& i : report.items)
       if (i.cpu) cpu += i.bytes;
-    const auto extra = static_cast<std::uint64_t>(static_cast<double>(cpu) * (kDeepSpeedCpuBufferFactor - 1.0));
-    b.add("cpu_pinned_buffers", extra, Explain().times(cpu, "B offloaded").times(kDeepSpeedCpuBufferFactor - 1.0, "(additional_buffer_factor 1.5 − 1)").str(),
-          "DeepSpeed estimators: additional_buffer_factor 1.5 for pinned CPU buffers", {Phase::OptimizerStep}, true, true);
+    b.add("cpu_pinned_buffers",
+          scale(Q::bytes(cpu, Msg::term_offloaded_bytes), kDeepSpeedCpuBufferFactor - 1.0, Msg::term_additional_buffer_factor),
+          Msg::source_deepspeed_pinned, {Phase::OptimizerStep}, true, true);
   }
-  if (sp.nvme) report.warnings.push_back("NVMe offload: offloaded tensors live on disk (ZeRO-Infinity), not counted in CPU RAM");
+  if (sp.nvme) b.warn(Msg::warn_nvme_offload);
 
   // ---- Gather buffers (ZeRO-3 / FSDP full_shard) ------------------------------------------------
   if (sp.param_shards > 1 || sp.params_offloaded) {
-    const std::uint64_t ll = shard_bytes(wl.largest_layer_bytes, sp.tp);
-    b.add("zero3_gather_buffer", 2 * ll, Explain().times(std::uint64_t{2}, "layers (current + prefetched)").times(ll, "B largest layer").str(),
-          "ZeRO-3 / FSDP full_shard all-gather of one layer with prefetch of the next", {Phase::Forward, Phase::Backward}, true);
-    if (!lora)
-      b.add("zero3_grad_buffer", ll, Explain().times(ll, "B: unsharded gradients of one layer before reduce-scatter").str(),
-            "ZeRO-3 / FSDP reduce-scatter of the layer's full gradient", {Phase::Backward}, true);
+    const Q layer = shard(Q::bytes(wl.largest_layer_bytes, Msg::term_largest_layer), sp.tp, Msg::term_tp_ranks, "tp");
+    b.add("zero3_gather_buffer", Q::of(2, Msg::term_gathered_layers) * layer, Msg::source_zero3_gather, {Phase::Forward, Phase::Backward}, true);
+    if (!lora) b.add("zero3_grad_buffer", layer, Msg::source_zero3_grad_buffer, {Phase::Backward}, true);
   }
 
   // ---- Activations -----------------------------------------------------------------------------
@@ -300,7 +185,8 @@ Result<Report> estimate_training(const Model& model, const TrainOptions& o) {
   ao.stream = prec.stream;
   if (lora) ao.stream = ao.compute == DType::F32 ? DType::F32 : (prec.autocast ? DType::F32 : ao.compute);
   ao.tp = sp.tp;
-  ao.layers_held = lps;
+  ao.sequence_parallel = o.sequence_parallel;
+  ao.layers_held = layers_in_stage;
   ao.in_flight = pipeline_in_flight(sp.pp, o.grad_accum);
   if (lora) {
     // Frozen Linears do not save their inputs; adapted ones do (lora_A). Norm weights are frozen.
@@ -327,34 +213,28 @@ Result<Report> estimate_training(const Model& model, const TrainOptions& o) {
     }
   }
   const ActivationEstimate act = training_activations(model, ao);
-  b.add("activations", act.saved_bytes, act.explain, act.source, {Phase::Forward, Phase::Backward}, true);
-  for (const auto& n : act.notes) report.warnings.push_back(n);
-  if (act.recompute_bytes > 0)
-    b.add("recompute_activations", act.recompute_bytes, act.recompute_explain, "torch.utils.checkpoint: one layer's forward re-run during backward",
-          {Phase::Backward}, true);
-  if (lora && o.method == TrainMethod::Qlora) {
-    const std::uint64_t n = largest_layer_linear(inv);
-    const std::uint64_t bytes = n * dtype_bytes(wb.compute_dtype);
-    b.add("dequant_temporaries", bytes, Explain().times(n, "elements of the largest Linear").times(dtype_bytes(wb.compute_dtype), "B").str(),
-          "bitsandbytes MatMul4Bit dequantises one Linear's weight per matmul (forward and backward)", {Phase::Forward, Phase::Backward}, true);
-  }
-  if (sp.pp > 1) report.warnings.push_back("pipeline parallel: figures are for the first stage (embeddings, " + std::to_string(lps) +
-                                           " layers, activations of " + std::to_string(ao.in_flight) + " micro-batches in flight under 1F1B); logits live on the last stage");
-  if (sp.pp == 1 && s.vocab_size > 0 && s.head != "seq_cls" && s.head != "base") {
+  b.add("activations", act.saved, act.source, {Phase::Forward, Phase::Backward}, true);
+  for (const auto& n : act.notes) b.warn(n);
+  if (act.recompute.value() > 0) b.add("recompute_activations", act.recompute, Msg::source_recompute, {Phase::Backward}, true);
+  if (lora && o.method == TrainMethod::Qlora)
+    b.add("dequant_temporaries", Q::of(largest_layer_linear(inv), Msg::term_largest_linear) * bytes_of(wb.compute_dtype),
+          Msg::source_bnb_dequant_train, {Phase::Forward, Phase::Backward}, true);
+  if (sp.pp > 1)
+    b.warn({Msg::warn_pipeline_first_stage, {{"layers", std::to_string(layers_in_stage)}, {"in_flight", std::to_string(ao.in_flight)}}});
+  if (sp.pp == 1 && s.vocab_size > 0 && s.head != HeadKind::SeqCls && s.head != HeadKind::Base) {
     const LogitsBytes lg = logits_bytes(o.micro_batch, o.seq, s.vocab_size, ao.compute, sp.tp);
-    const std::string src = "transformers 4.57 ForCausalLMLoss: logits.float() then cross_entropy (log_softmax saves fp32 output)";
-    b.add("logits", lg.logits, lg.explain, src, {Phase::Forward, Phase::Backward});
-    if (lg.upcast) b.add("logits_upcast", lg.upcast, lg.upcast_explain, src, {Phase::Forward});
-    b.add("logits_grad", lg.grad, lg.grad_explain, src, {Phase::Backward});
+    b.add("logits", lg.logits, Msg::source_causal_lm_loss, {Phase::Forward, Phase::Backward});
+    if (lg.upcast.value()) b.add("logits_upcast", lg.upcast, Msg::source_causal_lm_loss, {Phase::Forward});
+    b.add("logits_grad", lg.grad, Msg::source_causal_lm_loss, {Phase::Backward});
   }
 
   // ---- Runtime ---------------------------------------------------------------------------------
   {
     const bool given = o.overhead_bytes >= 0;
-    const std::uint64_t bytes = given ? static_cast<std::uint64_t>(o.overhead_bytes) : kCudaContextBytes;
-    b.add("runtime_overhead", bytes, given ? Explain().times(bytes, "B (given)").str() : Explain().text("CUDA context + kernels").equals_bytes(bytes).str(),
-          "transformers docs model_memory_anatomy.md: CUDA context 1343 MB (nvidia-smi); not counted by torch.cuda.max_memory_*",
-          all_phases(), !given);
+    b.add("runtime_overhead",
+          given ? Q::input(static_cast<std::uint64_t>(o.overhead_bytes), Msg::term_overhead_given, option_field("overhead_mib")).as_bytes()
+                : Q::bytes(kTransformersOverheadBytes, Msg::term_cuda_context),
+          Msg::source_training_overhead, all_phases(), !given);
   }
 
   // ---- DeepSpeed compatibility view --------------------------------------------------------------
@@ -362,19 +242,21 @@ Result<Report> estimate_training(const Model& model, const TrainOptions& o) {
     const std::uint64_t P = inv.total_params;
     if (o.zero == 2) {
       const auto e = deepspeed_zero2_estimate(P, o.gpus, 1, sp.states_offloaded);
-      b.fact("deepspeed_zero2_gpu_bytes", static_cast<double>(e.gpu_bytes), e.explain);
-      b.fact("deepspeed_zero2_cpu_bytes", static_cast<double>(e.cpu_bytes), e.explain);
+      b.fact("deepspeed_zero2_gpu_bytes", e.gpu, Msg::fact_deepspeed_gpu, true);
+      b.fact("deepspeed_zero2_cpu_bytes", e.cpu, Msg::fact_deepspeed_cpu, true);
     } else {
       const auto e = deepspeed_zero3_estimate(P, largest_module_params(inv), o.gpus, 1, sp.states_offloaded, sp.params_offloaded, true);
-      b.fact("deepspeed_zero3_gpu_bytes", static_cast<double>(e.gpu_bytes), e.explain);
-      b.fact("deepspeed_zero3_cpu_bytes", static_cast<double>(e.cpu_bytes), e.explain);
+      b.fact("deepspeed_zero3_gpu_bytes", e.gpu, Msg::fact_deepspeed_gpu, true);
+      b.fact("deepspeed_zero3_cpu_bytes", e.cpu, Msg::fact_deepspeed_cpu, true);
     }
   }
 
-  report.approximate_reasons.push_back("activations follow the saved-tensor model of transformers' eager autograd graph; allocator caching and fragmentation are not modelled");
-  report.approximate_reasons.push_back("backward is sized with all gradients and all activations resident together (an upper bound: activations are freed as gradients appear)");
-  if (sp.gpus > 1) report.approximate_reasons.push_back("communication buckets (DDP/ZeRO reduce buckets) are not modelled");
-  finalize(report);
+  if (explaining()) {
+    report.approximate_reasons.push_back(Msg::approx_training_saved_tensors);
+    report.approximate_reasons.push_back(Msg::approx_training_backward_bound);
+    if (sp.gpus > 1) report.approximate_reasons.push_back(Msg::approx_training_buckets);
+  }
+  if (auto e = b.finish()) return *e;
   return report;
 }
 

@@ -8,6 +8,7 @@
 #include "base/json_reader.hpp"
 #include "vram/model/catalog.hpp"
 #include "vram/workload/gpus.hpp"
+#include "vram/workload/option_table.hpp"
 #include "vram/workload/options.hpp"
 
 namespace vram {
@@ -105,7 +106,6 @@ struct RawPair {
 };
 
 constexpr std::size_t kMaxKnobValueBytes = 256;  // the longest knob value, lora_targets, is ~60
-constexpr std::size_t kMaxHubIdBytes = 96 + 1 + 96;  // the Hub limits org and repo names to 96 chars
 constexpr std::size_t kMaxShortBytes = 16;           // units, lang
 
 // A value for a message: short, and cut on a UTF-8 boundary.
@@ -123,35 +123,27 @@ std::string shown(std::string_view v) {
   return out;
 }
 
-Error bad(ErrorCode code, const std::string& field, const std::string& what) {
-  return Error{code, field, field + " " + what};
+// A dropped parameter: `field` is its name in the link, as written.
+Error bad(ErrorCode code, const std::string& field, Msg m, std::vector<Arg> args = {}) {
+  args.insert(args.begin(), Arg("field", ConfigKey{field}));
+  return Error{code, field, {m, std::move(args)}};
 }
 
-// "<field> <what><value, shown>": one function rather than the same additions at every call site
-// (a smaller WebAssembly module).
-Error bad_value(ErrorCode code, const std::string& field, const char* what, const std::string& value) {
-  return bad(code, field, what + shown(value));
+Error bad_value(ErrorCode code, const std::string& field, Msg m, const std::string& value) {
+  return bad(code, field, m, {{"value", shown(value)}});
 }
+
+// A parameter name for a message: short (names come from strangers' links).
+std::string shown_name(const std::string& n) { return n.size() > 64 ? n.substr(0, 61) + "..." : n; }
 
 bool only(std::string_view s, bool (*allowed)(char)) {
   for (char c : s)
     if (!allowed(c)) return false;
   return true;
 }
-bool alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-bool repo_char(char c) { return alnum(c) || c == '_' || c == '.' || c == '-'; }
 bool short_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-'; }
 bool digit(char c) { return c >= '0' && c <= '9'; }
 
-// A Hub repo id as web/src/lib/hub.js parseRepoId() ends up with: "name" or "org/name", each part
-// of [A-Za-z0-9_.-].
-bool hub_id(std::string_view s) {
-  if (s.empty() || s.size() > kMaxHubIdBytes) return false;
-  const std::size_t slash = s.find('/');
-  if (slash == std::string_view::npos) return only(s, repo_char);
-  const std::string_view org = s.substr(0, slash), name = s.substr(slash + 1);
-  return !org.empty() && !name.empty() && only(org, repo_char) && only(name, repo_char);
-}
 
 // RFC 4648 §5 base64url (also the standard alphabet), padding optional, as atob() after the page's
 // '-'→'+', '_'→'/' mapping accepts it (WHATWG forgiving-base64 decode: padding only to a multiple
@@ -182,45 +174,42 @@ std::optional<std::string> base64url_decode(std::string_view s) {
   return out;
 }
 
-// The manual-form fields (web/src/app-state.js MANUAL_FIELDS) and tie_word_embeddings.
-constexpr std::array<std::string_view, 8> kManualFields{"hidden_size",       "num_hidden_layers", "num_attention_heads",
-                                                        "num_key_value_heads", "intermediate_size", "vocab_size",
-                                                        "max_position_embeddings", "head_dim"};
+
 constexpr std::size_t kMaxManualBytes = 2048;  // nine short fields take ~300
 constexpr std::uint64_t kMaxManualValue = std::uint64_t{1} << 40;  // as the config reader's kMaxDim
 
 // The manual form's fields as a JSON object: numbers (non-negative integers), digit strings and
 // "" for the dimensions, a boolean for tie_word_embeddings. Returns the object re-serialised.
 Result<std::string> manual_fields(const std::string& text, const std::string& field) {
-  if (text.size() > kMaxManualBytes) return bad(ErrorCode::InvalidValue, field, "is longer than " + std::to_string(kMaxManualBytes) + " bytes");
+  if (text.size() > kMaxManualBytes) return bad(ErrorCode::InvalidValue, field, Msg::error_link_too_long, {{"max", std::to_string(kMaxManualBytes)}});
   auto parsed = detail::parse_json(text, field);
   if (!parsed) return parsed.error();
   const detail::Json& j = parsed.value();
-  if (!j.is_object()) return bad(ErrorCode::InvalidValue, field, "must be a JSON object");
+  if (!j.is_object()) return bad(ErrorCode::InvalidValue, field, Msg::error_link_not_object);
   std::string out = "{";
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& key = it.key();
     const detail::Json& v = it.value();
     std::string text_value;
     if (key == "tie_word_embeddings") {
-      if (!v.is_boolean()) return bad(ErrorCode::InvalidValue, field, "tie_word_embeddings must be true or false");
+      if (!v.is_boolean()) return bad(ErrorCode::InvalidValue, field, Msg::error_link_manual_tie);
       text_value = v.get<bool>() ? "true" : "false";
     } else {
       bool known = false;
-      for (auto f : kManualFields) known = known || f == key;
-      if (!known) return bad_value(ErrorCode::UnknownName, field, "has a field that is not in the manual form: ", key);
+      for (auto f : manual_form_fields()) known = known || f == key;
+      if (!known) return bad_value(ErrorCode::UnknownName, field, Msg::error_link_manual_unknown_field, key);
       if (v.is_number_unsigned() || v.is_number_integer() || v.is_number_float()) {
         const double d = v.get<double>();
         if (!(d >= 0 && d <= static_cast<double>(kMaxManualValue)) || d != static_cast<double>(static_cast<std::uint64_t>(d)))
-          return bad(ErrorCode::InvalidValue, field, key + " must be an integer in [0, 2^40], got " + detail::describe(v));
+          return bad(ErrorCode::InvalidValue, field, Msg::error_link_manual_integer, {{"key", key}, detail::describe("value", v)});
         text_value = std::to_string(static_cast<std::uint64_t>(d));
       } else if (v.is_string()) {
         const std::string& s = v.get_ref<const std::string&>();
         if (s.size() > 13 || !only(s, digit))
-          return bad(ErrorCode::InvalidValue, field, key + " must be a number, digits or \"\", got " + shown(s));
+          return bad(ErrorCode::InvalidValue, field, Msg::error_link_manual_number, {{"key", key}, {"value", shown(s)}});
         text_value = "\"" + s + "\"";
       } else {
-        return bad(ErrorCode::InvalidValue, field, key + " must be a number, digits or \"\", got " + detail::describe(v));
+        return bad(ErrorCode::InvalidValue, field, Msg::error_link_manual_number, {{"key", key}, detail::describe("value", v)});
       }
     }
     if (out.size() > 1) out += ',';
@@ -246,11 +235,7 @@ std::string snake(std::string_view camel) {
   return out;
 }
 
-constexpr std::array<std::string_view, 4> kTabs{"inference", "serving", "finetune", "training"};
 constexpr std::array<std::string_view, 4> kSources{"catalog", "hub", "paste", "manual"};
-// Inference options that describe the checkpoint on disk (from its safetensors headers): never a
-// link's to set, or a stranger's link could shrink the weights silently.
-constexpr std::array<std::string_view, 2> kNotFromLinks{"stored_weight_bytes", "stored_quant_metadata_bytes"};
 
 template <std::size_t N>
 bool one_of(const std::array<std::string_view, N>& set, std::string_view v) {
@@ -259,17 +244,23 @@ bool one_of(const std::array<std::string_view, N>& set, std::string_view v) {
   return false;
 }
 
-// One knob "<tab>.<camelKey>" = value: the value as the option's own parser reads it, or the error.
-Result<std::string> knob(std::string_view tab, std::string_view key, const std::string& value, const std::string& field) {
-  const OptionName as_link = [&field](std::string_view) { return field; };
+// One knob "<tab>.<camelKey>" = value: the value as the option's own parser reads it (options that
+// links may not set — the checkpoint's stored bytes — are no knobs here), or the error naming the
+// link parameter as written.
+Result<std::string> knob(const TabDef& tab, std::string_view key, const std::string& value, const std::string& field) {
   const std::string k = snake(key);
-  if (k.empty() || one_of(kNotFromLinks, k)) return bad(ErrorCode::UnknownName, field, "is not a knob of the " + std::string(tab) + " tab");
-  if (value.size() > kMaxKnobValueBytes)
-    return bad(ErrorCode::InvalidValue, field, "is longer than " + std::to_string(kMaxKnobValueBytes) + " bytes");
-  auto r = (tab == "inference" || tab == "serving") ? check_inference_option(k, value, as_link) : check_train_option(k, value, as_link);
-  if (!r && r.error().code == ErrorCode::UnknownName)
-    return bad(ErrorCode::UnknownName, field, "is not a knob of the " + std::string(tab) + " tab");
-  return r;
+  if (k.empty()) return bad(ErrorCode::UnknownName, field, Msg::error_link_not_a_knob, {{"tab", tab.label}});
+  if (value.size() > kMaxKnobValueBytes) return bad(ErrorCode::InvalidValue, field, Msg::error_link_too_long, {{"max", std::to_string(kMaxKnobValueBytes)}});
+  auto r = tab.train ? check_train_option(k, value) : check_inference_option(k, value);
+  if (r) return r;
+  if (r.error().code == ErrorCode::UnknownName && r.error().field == k)
+    return bad(ErrorCode::UnknownName, field, Msg::error_link_not_a_knob, {{"tab", tab.label}});
+  // The option's own message, naming the link parameter as written.
+  Error e = r.error();
+  e.field = field;
+  for (Arg& a : e.message.args)
+    if (a.name == "field") a = Arg("field", ConfigKey{field});
+  return e;
 }
 
 // The model, in the page's order of precedence: model > hub > manual > config > source. A bad
@@ -287,15 +278,15 @@ void read_model(const std::vector<const RawPair*>& first, UrlState& s) {
       s.model = std::string(m.value().id);
       return;
     }
-    s.ignored.push_back(bad_value(ErrorCode::UnknownName, "model", "is not a model of the catalog: ", p->value));
+    s.ignored.push_back(bad_value(ErrorCode::UnknownName, "model", Msg::error_link_not_catalog_model, p->value));
   }
   if (const RawPair* p = get("hub")) {
-    if (hub_id(p->value)) {
+    if (valid_repo_id(p->value)) {
       s.source = "hub";
       s.hub = p->value;
       return;
     }
-    s.ignored.push_back(bad_value(ErrorCode::InvalidValue, "hub", "must be a Hub repo id (org/name of A-Z a-z 0-9 _ . -), got ", p->value));
+    s.ignored.push_back(bad_value(ErrorCode::InvalidValue, "hub", Msg::error_link_hub_id, p->value));
   }
   if (const RawPair* p = get("manual")) {
     auto m = manual_fields(p->value, "manual");
@@ -309,11 +300,11 @@ void read_model(const std::vector<const RawPair*>& first, UrlState& s) {
   if (const RawPair* p = get("config")) {
     auto text = base64url_decode(p->value);
     if (!text) {
-      s.ignored.push_back(bad(ErrorCode::InvalidValue, "config", "must be base64url text"));
+      s.ignored.push_back(bad(ErrorCode::InvalidValue, "config", Msg::error_link_base64));
     } else if (text->size() > kMaxUrlConfigBytes) {
-      s.ignored.push_back(bad(ErrorCode::InvalidValue, "config", "is longer than " + std::to_string(kMaxUrlConfigBytes) + " bytes decoded"));
+      s.ignored.push_back(bad(ErrorCode::InvalidValue, "config", Msg::error_link_config_too_long, {{"max", std::to_string(kMaxUrlConfigBytes)}}));
     } else if (!valid_utf8(*text)) {
-      s.ignored.push_back(bad(ErrorCode::InvalidValue, "config", "is not UTF-8 text once decoded"));
+      s.ignored.push_back(bad(ErrorCode::InvalidValue, "config", Msg::error_link_config_utf8));
     } else {
       s.source = "paste";
       s.config = std::move(*text);
@@ -325,16 +316,23 @@ void read_model(const std::vector<const RawPair*>& first, UrlState& s) {
       s.source = p->value;
       return;
     }
-    s.ignored.push_back(bad_value(ErrorCode::InvalidValue, "source", "must be catalog, hub, paste or manual, got ", p->value));
+    s.ignored.push_back(bad_value(ErrorCode::InvalidValue, "source", Msg::error_link_source, p->value));
   }
 }
 
 }  // namespace
 
+const std::vector<std::string_view>& manual_form_fields() {
+  static const std::vector<std::string_view> f{"hidden_size",       "num_hidden_layers", "num_attention_heads",
+                                               "num_key_value_heads", "intermediate_size", "vocab_size",
+                                               "max_position_embeddings", "head_dim"};
+  return f;
+}
+
 Result<UrlState> decode_url_state(std::string_view fragment) {
   if (fragment.size() > kMaxUrlStateBytes)
     return make_error(ErrorCode::InvalidValue, "fragment",
-                      "fragment is longer than " + std::to_string(kMaxUrlStateBytes) + " bytes (" + std::to_string(fragment.size()) + ")");
+                      {Msg::error_link_fragment_too_long, {{"max", std::to_string(kMaxUrlStateBytes)}, {"size", std::to_string(fragment.size())}}});
   if (!fragment.empty() && (fragment.front() == '#' || fragment.front() == '?')) fragment.remove_prefix(1);
 
   UrlState s;
@@ -348,7 +346,7 @@ Result<UrlState> decode_url_state(std::string_view fragment) {
   static constexpr std::array<std::string_view, 10> kScalars{"model", "hub", "manual", "config", "source", "tab", "gpu", "gpus", "units", "lang"};
   // A name that is not UTF-8 cannot be one of ours: skipped like any unknown name; a value that is
   // not makes the parameter (knob or the first of a scalar) an ignored one.
-  const auto not_utf8 = [&s](const RawPair& p) { s.ignored.push_back(bad(ErrorCode::InvalidValue, p.name, "is not UTF-8 text once percent-decoded")); };
+  const auto not_utf8 = [&s](const RawPair& p) { s.ignored.push_back(bad(ErrorCode::InvalidValue, shown_name(p.name), Msg::error_link_not_utf8)); };
   for (const RawPair& p : pairs) {
     if (!one_of(kScalars, p.name)) continue;
     bool seen = false;
@@ -365,22 +363,22 @@ Result<UrlState> decode_url_state(std::string_view fragment) {
   for (const RawPair* p : good) {
     const std::string& v = p->value;
     if (p->name == "tab") {
-      if (one_of(kTabs, v)) s.tab = v;
-      else s.ignored.push_back(bad_value(ErrorCode::InvalidValue, "tab", "must be inference, serving, finetune or training, got ", v));
+      if (find_tab(v)) s.tab = v;
+      else s.ignored.push_back(bad_value(ErrorCode::InvalidValue, "tab", Msg::error_link_tab, v));
     } else if (p->name == "gpu") {
       bool found = false;
       for (const Gpu& g : gpus()) found = found || g.id == v;
       if (found) s.gpu = v;
-      else s.ignored.push_back(bad_value(ErrorCode::UnknownName, "gpu", "is not a GPU of the table: ", v));
+      else s.ignored.push_back(bad_value(ErrorCode::UnknownName, "gpu", Msg::error_link_gpu, v));
     } else if (p->name == "gpus") {
       std::uint32_t n = 0;
       const bool digits = !v.empty() && v.size() <= 4 && only(v, digit);
       for (char c : v) n = digits ? n * 10 + static_cast<std::uint32_t>(c - '0') : 0;
       if (digits && n >= 1 && n <= kMaxUrlGpus) s.gpus = n;
-      else s.ignored.push_back(bad(ErrorCode::InvalidValue, "gpus", "must be an integer in [1, " + std::to_string(kMaxUrlGpus) + "], got " + shown(v)));
+      else s.ignored.push_back(bad(ErrorCode::InvalidValue, "gpus", Msg::error_link_gpus, {{"max", std::to_string(kMaxUrlGpus)}, {"value", shown(v)}}));
     } else if (p->name == "units" || p->name == "lang") {
       if (!v.empty() && v.size() <= kMaxShortBytes && only(v, short_char)) (p->name == "units" ? s.units : s.lang) = v;
-      else s.ignored.push_back(bad_value(ErrorCode::InvalidValue, p->name, "must be a short name of letters and '-', got ", v));
+      else s.ignored.push_back(bad_value(ErrorCode::InvalidValue, p->name, Msg::error_link_short_name, v));
     }
   }
 
@@ -388,19 +386,19 @@ Result<UrlState> decode_url_state(std::string_view fragment) {
   for (const RawPair& p : pairs) {
     const std::size_t dot = p.name.find('.');
     if (dot == std::string::npos) continue;
-    const std::string_view tab = std::string_view(p.name).substr(0, dot);
-    if (!one_of(kTabs, tab) || !valid_utf8(p.name)) continue;
+    const TabDef* tab = find_tab(std::string_view(p.name).substr(0, dot));
+    if (!tab || !valid_utf8(p.name)) continue;
     if (p.bad_utf8) {
       not_utf8(p);
       continue;
     }
     const std::string_view key = std::string_view(p.name).substr(dot + 1);
-    auto r = knob(tab, key, p.value, p.name);
+    auto r = knob(*tab, key, p.value, shown_name(p.name));
     if (!r) {
       s.ignored.push_back(r.error());
       continue;
     }
-    UrlKnob k{std::string(tab), std::string(key), std::move(r).value()};
+    UrlKnob k{std::string(tab->id), std::string(key), std::move(r).value()};
     bool replaced = false;
     for (UrlKnob& e : s.knobs) {
       if (e.tab == k.tab && e.key == k.key) {

@@ -2,10 +2,7 @@
 #include "vram/memory/kv_cache.hpp"
 
 #include <algorithm>
-#include <string>
 #include <vector>
-
-#include "vram/base/explain.hpp"
 
 namespace vram {
 
@@ -34,12 +31,12 @@ Result<KvElement> resolve_kv_element(KvKind kind, DType compute_dtype, Runtime r
     case KvKind::Auto: break;
   }
   if (e.block_elems > 1 && runtime != Runtime::LlamaCpp)
-    return make_error(ErrorCode::InvalidValue, "--kv-dtype",
-                      "--kv-dtype " + e.name + " is a llama.cpp cache type; use it with --runtime llama.cpp");
+    return make_error(ErrorCode::InvalidValue, "kv_dtype",
+                      {Msg::error_kv_llama_cpp_only, {{"field", OptionRef{"kv_dtype"}}, {"value", e.name}}});
   return e;
 }
 
-KvWidth kv_width(const ModelSpec& spec, Runtime runtime, std::uint32_t tensor_parallel) {
+KvWidth kv_width(const ModelDescription& spec, Runtime runtime, std::uint32_t tensor_parallel) {
   const std::uint64_t tp = tensor_parallel == 0 ? 1 : tensor_parallel;
   KvWidth w;
   if (spec.mla) {
@@ -63,118 +60,109 @@ KvWidth kv_width(const ModelSpec& spec, Runtime runtime, std::uint32_t tensor_pa
   return w;
 }
 
-std::uint64_t kv_layer_tokens(const LayerSpec& layer, const KvRequest& r) {
+Q kv_layer_tokens_q(const LayerSpec& layer, const KvRequest& r) {
   const bool sliding = layer.attention == AttentionKind::Sliding && layer.window > 0;
+  const Q context = Q::input(r.context, Msg::term_tokens, option_field("context"));
+  const Q seqs = Q::input(r.sequences, Msg::term_seq, option_field("batch"));
   switch (r.runtime) {
-    case Runtime::Transformers: {
-      const std::uint64_t per_seq = sliding ? std::min(r.context, layer.window) : r.context;
-      return per_seq * r.sequences;
-    }
+    case Runtime::Transformers:
+      return (sliding ? min({context, Q::of(layer.window, Msg::term_window)}) : context) * seqs;
     case Runtime::Vllm: {
-      const std::uint64_t bs = r.block_size;
-      std::uint64_t blocks = (r.context + bs - 1) / bs;
+      const Q bs = Q::of(r.block_size, Msg::term_block_size);
+      Q blocks = ceil_div(context, bs);
       if (sliding) {
-        const std::uint64_t tokens = std::min(layer.window - 1 + r.max_num_batched_tokens, r.context);
-        blocks = std::min(blocks, (tokens + bs - 1) / bs + 1);
+        const Q reach = min({Q::of(layer.window - 1, Msg::term_window_minus_one) +
+                                 Q::input(r.max_num_batched_tokens, Msg::term_max_batched_tokens, option_field("max_batched_tokens")),
+                             context});
+        blocks = min({blocks, ceil_div(reach, bs) + Q::of(1)});
       }
-      return blocks * bs * r.sequences;
+      return blocks * bs * seqs;
     }
     case Runtime::LlamaCpp: {
-      const std::uint64_t pad = llama_cpp_kv_pad(r.flash_attn);
-      const std::uint64_t n_ctx = round_up(r.context * r.sequences, pad);
+      const Q pad = Q::of(llama_cpp_kv_pad(r.flash_attn), Msg::term_cell_pad);
+      const Q n_ctx = round_up(context * seqs, pad);
       if (!sliding) return n_ctx;
-      return std::min(n_ctx, round_up(layer.window * r.sequences + r.ubatch, pad));
+      const Q swa = round_up(Q::of(layer.window, Msg::term_window) * seqs + Q::input(r.ubatch, Msg::term_ubatch, option_field("ubatch")), pad);
+      return min({n_ctx, swa});
     }
   }
-  return r.context * r.sequences;
+  return context * seqs;
+}
+
+std::uint64_t kv_layer_tokens(const LayerSpec& layer, const KvRequest& request) {
+  return kv_layer_tokens_q(layer, request).value();
 }
 
 namespace {
 
-const char* runtime_rule(Runtime runtime) {
+Msg runtime_rule(Runtime runtime) {
   switch (runtime) {
-    case Runtime::Transformers:
-      return "transformers 4.57 DynamicCache (DynamicLayer holds every token; DynamicSlidingWindowLayer keeps "
-             "window − 1 past tokens + the new one)";
-    case Runtime::Vllm:
-      return "vLLM paged KV cache: block_size 16 tokens per sequence (FullAttentionSpec / SlidingWindowSpec "
-             "max_memory_usage_bytes)";
-    case Runtime::LlamaCpp:
-      return "llama.cpp llama_kv_cache: n_ctx cells padded to 32 (256 with flash attention), SWA layers "
-             "min(n_ctx, pad(n_swa·n_seq + n_ubatch))";
+    case Runtime::Transformers: return Msg::source_kv_transformers;
+    case Runtime::Vllm: return Msg::source_kv_vllm;
+    case Runtime::LlamaCpp: return Msg::source_kv_llama_cpp;
   }
-  return "";
+  return Msg::none;
+}
+
+// Bytes one layer caches per token (K row + V row), as the hand calculation writes it.
+Q layer_token_bytes(const ModelDescription& spec, const KvWidth& w, const KvElement& e) {
+  const Message dtype{Msg::term_bytes_dtype, {{"dtype", e.name}}};
+  // A row of `elems` elements in e's storage: whole blocks for llama.cpp's q8_0 / q4_0.
+  const auto row = [&](const Q& elems) {
+    if (e.block_elems <= 1) return elems * Q::of(e.block_bytes, dtype);
+    return ceil_div(elems, Q::of(e.block_elems, Msg::term_per_block)) * Q::of(e.block_bytes, Message{Msg::term_block_bytes, {{"dtype", e.name}}});
+  };
+  if (w.latent) return row(Q::of(w.k, Msg::term_latent));
+  if (spec.mla) return row(Q::of(w.k, Msg::term_k_elements)) + row(Q::of(w.v, Msg::term_v_elements));
+  if (e.block_elems <= 1) return Q::of(2) * Q::of(w.heads, Msg::term_kv_heads) * Q::of(w.head_dim, Msg::term_head_dim) * Q::of(e.block_bytes, dtype);
+  return Q::of(2) * row(Q::of(w.heads, Msg::term_kv_heads) * Q::of(w.head_dim, Msg::term_head_dim));
 }
 
 }  // namespace
 
-KvCacheBytes kv_cache_bytes(const ModelSpec& spec, const KvWidth& width, const KvElement& element,
+KvCacheBytes kv_cache_bytes(const ModelDescription& spec, const KvWidth& width, const KvElement& element,
                             const KvRequest& request, std::uint64_t first_layer, std::uint64_t last_layer) {
   KvCacheBytes out;
   if (explaining()) out.source = runtime_rule(request.runtime);
-  const std::uint64_t per_layer_token = kv_layer_bytes_per_token(width, element);
+  const Q per_layer = layer_token_bytes(spec, width, element);
   last_layer = std::min<std::uint64_t>(last_layer, spec.layers.size());
 
-  // Group layers by the tokens they hold so the explanation reads like the hand calculation.
-  struct Group { std::uint64_t tokens; std::uint64_t layers; bool sliding; };
+  // Layers grouped by the tokens they hold (full vs sliding windows): the sum reads like the hand
+  // calculation, one term per group.
+  struct Group {
+    Q tokens;
+    std::uint64_t layers = 0;
+    bool sliding = false;
+  };
   std::vector<Group> groups;
-  const bool grouping = explaining();  // the grouping only shapes the explanation
   for (std::uint64_t i = first_layer; i < last_layer; ++i) {
     const LayerSpec& l = spec.layers[i];
-    const std::uint64_t tokens = kv_layer_tokens(l, request);
-    out.bytes += per_layer_token * tokens;
-    out.bytes_per_token += per_layer_token;
-    if (!grouping) continue;
     const bool sliding = l.attention == AttentionKind::Sliding && l.window > 0;
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.tokens == tokens && g.sliding == sliding; });
-    if (it == groups.end()) groups.push_back({tokens, 1, sliding});
-    else ++it->layers;
+    // Sliding layers with different windows hold different token counts: compare the counts.
+    const Q tokens = kv_layer_tokens_q(l, request);
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.sliding == sliding && g.tokens.value() == tokens.value(); });
+    if (it == groups.end()) {
+      groups.push_back({tokens, 1, sliding});
+    } else {
+      ++it->layers;
+    }
   }
-
-  Explain ex;
-  const std::string elem = !explaining() ? std::string()
-      : element.block_elems > 1
-      ? std::to_string(element.block_bytes) + " B per " + std::to_string(element.block_elems) + " (" + element.name + ")"
-      : std::to_string(element.block_bytes) + " B (" + element.name + ")";
+  std::vector<Q> terms;
+  std::uint64_t layers = 0;
   for (const Group& g : groups) {
-    if (!explaining()) break;
-    Explain term;
-    if (width.latent) {
-      term.times(g.layers, "layers").times(width.k, "latent (kv_lora_rank + qk_rope_head_dim)");
-    } else if (spec.mla) {
-      term.times(g.layers, "layers")
-          .text(" × (" + std::to_string(width.k) + " K + " + std::to_string(width.v) + " V elements)");
-    } else {
-      term.times(std::uint64_t{2}).times(g.layers, "layers").times(width.heads, "kv_heads").times(width.head_dim, "head_dim");
-    }
-    // Tokens over all sequences; per-sequence when the runtime sizes per sequence.
-    if (request.runtime == Runtime::LlamaCpp) {
-      term.times(g.tokens, g.sliding ? "cells (SWA)" : "cells");
-    } else {
-      term.times(g.tokens / (request.sequences ? request.sequences : 1), g.sliding ? "tokens (window)" : "tokens")
-          .times(request.sequences, "seq");
-    }
-    ex.plus(term.str() + " × " + elem);
+    terms.push_back(Q::of(g.layers, Msg::term_layers) * per_layer * g.tokens);
+    layers += g.layers;
   }
-
   // T5: cross-attention K/V over the encoder output in every decoder layer.
   if (spec.encoder_decoder && request.encoder_tokens > 0) {
-    const std::uint64_t layers = last_layer - first_layer;
-    const std::uint64_t cross = per_layer_token * request.encoder_tokens * request.sequences * layers;
-    out.bytes += cross;
-    ex.plus(Explain()
-                .times(std::uint64_t{2})
-                .times(layers, "cross-attn layers")
-                .times(width.heads, "heads")
-                .times(width.head_dim, "head_dim")
-                .times(request.encoder_tokens, "encoder tokens")
-                .times(request.sequences, "seq")
-                .str() +
-            " × " + elem);
-    out.source += "; T5 cross-attention K/V over the encoder tokens (EncoderDecoderCache)";
+    const std::uint64_t cross = last_layer - first_layer;
+    terms.push_back(Q::of(cross, Msg::term_cross_layers) * per_layer *
+                    Q::input(request.encoder_tokens, Msg::term_encoder_tokens, option_field("prompt")) *
+                    Q::input(request.sequences, Msg::term_seq, option_field("batch")));
+    if (explaining()) out.source = Msg::source_kv_t5_cross;
   }
-  ex.equals_bytes(out.bytes);
-  out.explain = ex.str();
+  out.bytes = terms.empty() ? Q::of(0) : sum(terms);
+  out.per_token = Q::of(layers, Msg::term_layers) * per_layer;
   return out;
 }
 

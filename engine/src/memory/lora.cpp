@@ -1,6 +1,8 @@
 // LoRA / DoRA adapter counts on the inventory's real module shapes.
 #include "vram/memory/lora.hpp"
 
+#include "vram/model/architecture.hpp"
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -8,24 +10,7 @@
 namespace vram {
 namespace {
 
-// peft/utils/constants.py TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING (decoder families we parse).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kPeftDefaults{{
-    {"t5", "q,v"},          {"mt5", "q,v"},
-    {"gpt2", "c_attn"},     {"bloom", "query_key_value"},
-    {"opt", "q_proj,v_proj"}, {"gptj", "q_proj,v_proj"},
-    {"gpt_neox", "query_key_value"}, {"gpt_neo", "q_proj,v_proj"},
-    {"bert", "query,value"}, {"roberta", "query,value"},
-    {"llama", "q_proj,v_proj"}, {"gpt_bigcode", "c_attn"},
-    {"mpt", "Wqkv"},        {"falcon", "query_key_value"},
-    {"codegen", "qkv_proj"}, {"mistral", "q_proj,v_proj"},
-    {"mixtral", "q_proj,v_proj"}, {"stablelm", "q_proj,v_proj"},
-    {"phi", "q_proj,v_proj,fc1,fc2"}, {"gemma", "q_proj,v_proj"},
-    {"gemma2", "q_proj,v_proj"}, {"gemma3_text", "q_proj,v_proj"},
-    {"qwen2", "q_proj,v_proj"}, {"qwen3", "q_proj,v_proj"},
-    {"qwen2_moe", "q_proj,v_proj"}, {"qwen3_moe", "q_proj,v_proj"},
-    {"phi3", "qkv_proj"},   {"starcoder2", "q_proj,v_proj"},
-    {"olmo2", "q_proj,v_proj"},
-}};
+std::string detail_brief(const std::string& s) { return s.size() > 64 ? s.substr(0, 61) + "..." : s; }
 
 std::vector<std::string> split_list(std::string_view s) {
   std::vector<std::string> out;
@@ -53,10 +38,8 @@ std::string module_path(const ParamGroup& g) { return g.name.substr(0, g.name.si
 
 }  // namespace
 
-std::vector<std::string> peft_default_targets(std::string_view model_type) {
-  for (const auto& [type, list] : kPeftDefaults)
-    if (type == model_type) return split_list(list);
-  return {"q_proj", "v_proj"};
+std::vector<std::string> peft_default_targets(const ModelDescription& spec) {
+  return split_list(spec.arch ? spec.arch->lora_targets : std::string_view("q_proj,v_proj"));
 }
 
 bool lora_targets_group(const ParamGroup& g, const std::vector<std::string>& targets) {
@@ -80,12 +63,12 @@ bool lora_targets_group(const ParamGroup& g, const std::vector<std::string>& tar
 }
 
 Result<LoraParams> lora_params(const Model& model, std::uint64_t rank, std::string_view targets, bool dora) {
-  if (rank == 0) return make_error(ErrorCode::InvalidValue, "--lora-rank", "--lora-rank must be ≥ 1, got 0");
+  if (rank == 0) return make_error(ErrorCode::InvalidValue, "lora_rank", {Msg::error_option_at_least_one, {{"field", OptionRef{"lora_rank"}}}});
   LoraParams out;
   out.rank = rank;
   std::vector<std::string> match;
   if (targets == "default" || targets == "q_proj,v_proj") {
-    out.targets = peft_default_targets(model.spec.model_type);
+    out.targets = peft_default_targets(model.spec);
     match = out.targets;
   } else if (targets == "all-linear") {
     out.targets = {"all-linear"};
@@ -98,7 +81,7 @@ Result<LoraParams> lora_params(const Model& model, std::uint64_t rank, std::stri
     match = out.targets;
   }
   if (match.empty())
-    return make_error(ErrorCode::InvalidValue, "--lora-targets", "--lora-targets is empty (q_proj,v_proj, attention, all-linear or a comma list)");
+    return make_error(ErrorCode::InvalidValue, "lora_targets", {Msg::error_lora_targets_empty, {{"field", OptionRef{"lora_targets"}}}});
   const Inventory& inv = model.inventory;
   for (const auto& g : inv.groups) {
     if (!lora_targets_group(g, match)) continue;
@@ -118,8 +101,9 @@ Result<LoraParams> lora_params(const Model& model, std::uint64_t rank, std::stri
   if (out.modules.empty()) {
     std::string list;
     for (const auto& t : out.targets) list += (list.empty() ? "" : ",") + t;
-    return make_error(ErrorCode::InvalidValue, "--lora-targets",
-                      "--lora-targets: no Linear module of this " + model.spec.model_type + " model matches \"" + list + "\"");
+    return make_error(ErrorCode::InvalidValue, "lora_targets",
+                      {Msg::error_lora_targets_none,
+                       {{"field", OptionRef{"lora_targets"}}, {"model_type", detail_brief(model.spec.model_type)}, {"value", detail_brief(list)}}});
   }
   return out;
 }

@@ -3,8 +3,6 @@
 
 #include <algorithm>
 
-#include "vram/base/explain.hpp"
-
 namespace vram {
 
 PrecisionPlan precision_plan(Precision p) {
@@ -36,73 +34,58 @@ OptimizerStates optimizer_states(Optimizer o, const std::vector<TensorShape>& te
                                  double override_bytes) {
   OptimizerStates out;
   out.states_per_param = full_states(o);
-  std::uint64_t numel = 0, largest = 0;
+  std::uint64_t numel_ = 0, largest_ = 0;
   for (const auto& t : tensors) {
-    numel += t.numel() * t.count;
-    largest = std::max(largest, t.numel());
+    numel_ += t.numel() * t.count;
+    largest_ = std::max(largest_, t.numel());
   }
-  const std::uint64_t elem = dtype_bytes(state_dtype);
+  const Q numel = Q::of(numel_, Msg::term_params);
+  const Q elem = Q::of(dtype_bytes(state_dtype), Message{Msg::term_bytes_dtype, {{"dtype", dtype_name(state_dtype)}}});
   const bool overridden = override_bytes > 0;
-  auto with_override = [&](std::uint64_t states) {
-    // bytes = numel × states × override (rounded down to whole bytes).
-    return static_cast<std::uint64_t>(static_cast<double>(numel) * static_cast<double>(states) * override_bytes);
+  const auto states = [](std::uint64_t n) { return Q::of(n, Msg::term_states); };
+  // bytes = numel × states × override (rounded down to whole bytes).
+  const auto with_override = [&](std::uint64_t n) {
+    return scale(numel * states(n), override_bytes, Msg::term_bytes_per_state_given, option_field("state_bytes"));
   };
   switch (o) {
     case Optimizer::AdamW8bit:
     case Optimizer::PagedAdamW8bit: {
       if (overridden) {
         out.bytes = with_override(2);
-        out.explain = Explain().times(numel, "params").times(std::uint64_t{2}, "states").times(override_bytes, "B").str();
-        break;
-      }
-      std::uint64_t small = 0, big = 0, blocks = 0;
-      for (const auto& t : tensors) {
-        if (t.numel() < kBnbMin8bitSize) {
-          small += t.numel() * t.count;
-        } else {
-          big += t.numel() * t.count;
-          blocks += ((t.numel() + kBnbBlockSize - 1) / kBnbBlockSize) * t.count;
+      } else {
+        std::uint64_t small = 0, big = 0, blocks = 0;
+        for (const auto& t : tensors) {
+          if (t.numel() < kBnbMin8bitSize) {
+            small += t.numel() * t.count;
+          } else {
+            big += t.numel() * t.count;
+            blocks += ((t.numel() + kBnbBlockSize - 1) / kBnbBlockSize) * t.count;
+          }
         }
+        out.bytes = states(2) * (Q::of(big, Msg::term_params_8bit) * Q::of(1, Message{Msg::term_bytes_dtype, {{"dtype", "uint8"}}}) +
+                                 Q::of(blocks, Msg::term_absmax_blocks) * Q::of(4, Message{Msg::term_bytes_dtype, {{"dtype", "fp32"}}})) +
+                    states(2) * Q::of(small, Msg::term_params_small) * Q::of(4, Message{Msg::term_bytes_dtype, {{"dtype", "fp32"}}});
       }
-      out.bytes = 2 * (big + 4 * blocks) + 2 * 4 * small;
-      out.explain = Explain()
-                        .times(std::uint64_t{2}, "states")
-                        .text(" × (")
-                        .times(big, "params × 1 B")
-                        .plus("")
-                        .times(blocks, "blocks of 256 × 4 B absmax)")
-                        .plus("2")
-                        .times(small, "params in tensors < 4,096 elements × 4 B")
-                        .str();
-      out.source = "bitsandbytes optim/optimizer.py Optimizer2State.init_state (uint8 states, blockwise absmax, min_8bit_size 4096)";
-      if (o == Optimizer::PagedAdamW8bit)
-        out.notes.push_back("paged optimizer: states live in CUDA unified memory and are paged to CPU RAM under GPU memory pressure");
+      out.source = Msg::source_optimizer_bnb8bit;
+      if (o == Optimizer::PagedAdamW8bit) out.notes.push_back(Msg::note_paged_optimizer);
       break;
     }
     case Optimizer::Adafactor: {
       std::uint64_t elems = 0;
       for (const auto& t : tensors) elems += adafactor_elements(t.rows, t.cols) * t.count;
-      const double b = overridden ? override_bytes : static_cast<double>(elem);
-      out.bytes = static_cast<std::uint64_t>(static_cast<double>(elems) * b);
-      out.explain = Explain().times(elems, "row + column statistics (vectors: full)").times(b, "B").str();
-      out.source = "transformers optimization.py Adafactor (factored exp_avg_sq_row/col for ≥2-D, beta1=None: no exp_avg)";
+      const Q factored = Q::of(elems, Msg::term_adafactor_stats);
+      out.bytes = overridden ? scale(factored, override_bytes, Msg::term_bytes_per_state_given, option_field("state_bytes")) : factored * elem;
+      out.source = Msg::source_optimizer_adafactor;
       break;
     }
     default: {
-      const std::uint64_t states = full_states(o);
-      if (overridden) {
-        out.bytes = with_override(states);
-        out.explain = Explain().times(numel, "params").times(states, "states").times(override_bytes, "B").str();
-      } else {
-        out.bytes = numel * states * elem;
-        out.explain = Explain().times(numel, "params").times(states, "states").times(elem, "B").str();
-      }
-      out.source = states == 2 ? "torch.optim.AdamW/Adam: exp_avg + exp_avg_sq, zeros_like(param)"
-                   : o == Optimizer::Lion ? "Lion (Chen et al. 2023): one momentum, zeros_like(param)"
-                   : states == 1 ? "torch.optim.SGD momentum_buffer = clone(grad)"
-                                 : "torch.optim.SGD without momentum keeps no state";
-      if (o == Optimizer::PagedAdamW)
-        out.notes.push_back("paged optimizer: states live in CUDA unified memory and are paged to CPU RAM under GPU memory pressure");
+      const std::uint64_t n = full_states(o);
+      out.bytes = overridden ? with_override(n) : numel * states(n) * elem;
+      out.source = n == 2 ? Msg::source_optimizer_adam
+                   : o == Optimizer::Lion ? Msg::source_optimizer_lion
+                   : n == 1 ? Msg::source_optimizer_sgd_momentum
+                            : Msg::source_optimizer_sgd;
+      if (o == Optimizer::PagedAdamW) out.notes.push_back(Msg::note_paged_optimizer);
       break;
     }
   }
@@ -113,19 +96,20 @@ OptimizerStates optimizer_states(Optimizer o, const std::vector<TensorShape>& te
     case Optimizer::PagedAdamW:
       // torch/optim/adamw.py _multi_tensor_adamw (foreach, the CUDA default): exp_avg_sq_sqrt =
       // torch._foreach_sqrt(exp_avg_sqs) materialises one state-sized copy per param group.
-      out.step_temporary_bytes = numel * elem;
-      out.temporary_explain = Explain().times(numel, "params").times(elem, "B (foreach sqrt(exp_avg_sq) copy)").str();
+      out.step_temporary = numel * elem;
+      out.temporary_source = Msg::source_step_foreach_sqrt;
       break;
     case Optimizer::Lion:
-      out.step_temporary_bytes = numel * elem;
-      out.temporary_explain = Explain().times(numel, "params").times(elem, "B (update = exp_avg.clone() …)").str();
+      out.step_temporary = numel * elem;
+      out.temporary_source = Msg::source_step_lion;
       break;
     case Optimizer::Adafactor:
       // Per-tensor step: grad upcast to fp32 and update = grad² + eps, one tensor at a time.
-      out.step_temporary_bytes = 2 * largest * 4;
-      out.temporary_explain = Explain().times(std::uint64_t{2}, "fp32 temporaries").times(largest, "elements of the largest tensor").times(std::uint64_t{4}, "B").str();
+      out.step_temporary = Q::of(2, Msg::term_fp32_temporaries) * Q::of(largest_, Msg::term_largest_tensor) *
+                           Q::of(4, Message{Msg::term_bytes_dtype, {{"dtype", "fp32"}}});
+      out.temporary_source = Msg::source_step_adafactor;
       break;
-    default: break;  // SGD and the bitsandbytes kernels update in place
+    default: out.step_temporary = Q::of(0); break;  // SGD and the bitsandbytes kernels update in place
   }
   return out;
 }

@@ -4,30 +4,17 @@
 #include <algorithm>
 #include <map>
 
-#include "vram/base/explain.hpp"
+#include "vram/workload/option_table.hpp"
 
 namespace vram {
-namespace {
 
-Error bad(const char* flag, const std::string& msg) { return make_error(ErrorCode::InvalidValue, flag, std::string(flag) + " " + msg); }
-
-}  // namespace
-
+// The ranges of the parallel options and the rules between them live in the option table
+// (workload/option_table.cpp: fsdp_or_zero, offload_*_needs_*, gpus_multiple_of_tp_pp,
+// tp_divides_heads, pp_at_most_layers); this resolves a checked layout.
 Result<ShardPlan> shard_plan(const Model& model, const TrainOptions& o) {
+  if (auto e = check_options(o, &model.spec)) return *e;
   ShardPlan p;
-  if (o.gpus < 1) return bad("--gpus", "must be ≥ 1, got 0");
-  if (o.zero > 3) return bad("--zero", "must be 0, 1, 2 or 3, got " + std::to_string(o.zero));
-  if (o.tensor_parallel < 1) return bad("--tp", "must be ≥ 1, got 0");
-  if (o.pipeline_parallel < 1) return bad("--pp", "must be ≥ 1, got 0");
-  if (o.fsdp != Fsdp::None && o.zero > 0) return bad("--fsdp", "and --zero are alternatives: give one of them");
-  const ModelSpec& s = model.spec;
-  if (s.num_heads % o.tensor_parallel != 0)
-    return bad("--tp", "must divide num_attention_heads (" + std::to_string(s.num_heads) + "), got " + std::to_string(o.tensor_parallel));
-  if (o.pipeline_parallel > s.num_layers)
-    return bad("--pp", "must be ≤ the number of layers (" + std::to_string(s.num_layers) + "), got " + std::to_string(o.pipeline_parallel));
   const std::uint32_t mp = o.tensor_parallel * o.pipeline_parallel;
-  if (o.gpus % mp != 0)
-    return bad("--gpus", "must be a multiple of --tp × --pp (" + std::to_string(mp) + "), got " + std::to_string(o.gpus));
   p.gpus = o.gpus;
   p.tp = o.tensor_parallel;
   p.pp = o.pipeline_parallel;
@@ -40,19 +27,9 @@ Result<ShardPlan> shard_plan(const Model& model, const TrainOptions& o) {
   p.state_shards = state_shard ? p.dp : 1;
   p.gather_buffer = full_shard && p.dp > 1;
   p.deepspeed = o.zero > 0;
-  if (o.offload_params != Offload::None && !full_shard)
-    return bad("--offload-params", "needs --zero 3 or --fsdp full_shard (parameters are only offloaded when sharded)");
-  if (o.offload_optimizer != Offload::None && !state_shard && o.fsdp == Fsdp::None)
-    return bad("--offload-optimizer", "needs --zero 1, 2 or 3 or --fsdp (DeepSpeed ZeRO-Offload / FSDP CPUOffload)");
   p.states_offloaded = o.offload_optimizer != Offload::None;
   p.params_offloaded = o.offload_params != Offload::None;
   p.nvme = o.offload_optimizer == Offload::Nvme || o.offload_params == Offload::Nvme;
-  if (o.zero > 0) p.mode = "ZeRO-" + std::to_string(o.zero);
-  else if (o.fsdp == Fsdp::FullShard) p.mode = "FSDP full_shard";
-  else if (o.fsdp == Fsdp::ShardGradOp) p.mode = "FSDP shard_grad_op";
-  else p.mode = p.dp > 1 ? "DDP" : "single GPU";
-  if (p.tp > 1) p.mode += " + TP " + std::to_string(p.tp);
-  if (p.pp > 1) p.mode += " + PP " + std::to_string(p.pp);
   return p;
 }
 
@@ -84,47 +61,59 @@ std::uint64_t largest_module_params(const Inventory& inv) {
   return best;
 }
 
+namespace {
+
+Q params_q(std::uint64_t p) { return Q::of(p, Msg::term_params); }
+Q bytes_per(std::uint64_t b) { return Q::of(b, Msg::term_bytes_per_param); }
+
+}  // namespace
+
 DeepSpeedEstimate deepspeed_zero2_estimate(std::uint64_t P, std::uint32_t gpn, std::uint32_t nodes, bool cpu_offload,
                                            double f) {
+  const ExplainScope explain(true);  // a compatibility view: always with its formula
   DeepSpeedEstimate e;
   const std::uint64_t N = static_cast<std::uint64_t>(gpn) * nodes;
-  const double Pd = static_cast<double>(P);
+  const Q gpus = Q::of(N, Msg::term_gpus);
   if (cpu_offload) {
-    e.gpu_bytes = 2 * P;
-    e.cpu_bytes = static_cast<std::uint64_t>(Pd * static_cast<double>(std::max<std::uint64_t>(4 * N, 16)) * f);
-    e.explain = Explain().times(std::uint64_t{2}, "B").times(P, "params").text(" GPU; CPU ").times(P, "params")
-                    .times(static_cast<double>(std::max<std::uint64_t>(4 * N, 16)), "B").times(f, "buffer factor").str();
+    e.gpu = bytes_per(2) * params_q(P);
+    e.cpu = scale(params_q(P) * bytes_per(std::max<std::uint64_t>(4 * N, 16)), f, Msg::term_additional_buffer_factor);
   } else {
-    e.gpu_bytes = 2 * P + static_cast<std::uint64_t>(18.0 * Pd / static_cast<double>(N));
-    e.cpu_bytes = static_cast<std::uint64_t>(Pd * 4.0 * gpn * f);
-    e.explain = Explain().text("GPU 2 B × ").times(P, "params").plus("18 B × ").times(P, "params")
-                    .text(" / " + std::to_string(N) + " GPUs; CPU ").times(P, "params").times(std::uint64_t{4} * gpn, "B").times(f, "buffer factor").str();
+    e.gpu = bytes_per(2) * params_q(P) + div(bytes_per(18) * params_q(P), gpus);
+    e.cpu = scale(params_q(P) * bytes_per(4 * std::uint64_t{gpn}), f, Msg::term_additional_buffer_factor);
   }
+  e.gpu_bytes = e.gpu.value();
+  e.cpu_bytes = e.cpu.value();
   return e;
 }
 
 DeepSpeedEstimate deepspeed_zero3_estimate(std::uint64_t P, std::uint64_t LLp, std::uint32_t gpn, std::uint32_t nodes,
                                            bool cpu_offload, bool cpu_offload_params, bool zero_init, double f) {
+  const ExplainScope explain(true);
   DeepSpeedEstimate e;
   const std::uint64_t N = static_cast<std::uint64_t>(gpn) * nodes;
-  const double Pd = static_cast<double>(P), gf = 1.0 / static_cast<double>(nodes);
-  const std::uint64_t LL = 4 * LLp;  // fp16 params + fp16 grads of the largest layer
-  double cpu = 0;
+  const double gf = 1.0 / static_cast<double>(nodes);
+  const Q gpus = Q::of(N, Msg::term_gpus);
+  const Q largest = bytes_per(4) * Q::of(LLp, Msg::term_largest_layer_params);  // fp16 params + fp16 grads of the largest layer
+  // CPU bytes per parameter: 18 (fp32 params, grads, Adam) with parameters offloaded, 16 without;
+  // without zero.Init every GPU of the node first loads the whole model (4 B each).
+  const auto per_node = [&](double per_param) {
+    return zero_init ? per_param * gf : std::max(4.0 * gpn, per_param * gf);
+  };
   if (cpu_offload) {
     if (cpu_offload_params) {
-      e.gpu_bytes = LL;
-      cpu = zero_init ? Pd * 18 * gf * f : Pd * std::max(4.0 * gpn, 18 * gf) * f;
+      e.gpu = largest;
+      e.cpu = scale(params_q(P), per_node(18) * f, Msg::term_bytes_per_param_buffered);
     } else {
-      e.gpu_bytes = LL + static_cast<std::uint64_t>(2 * Pd / static_cast<double>(N));
-      cpu = zero_init ? Pd * 16 * gf * f : Pd * std::max(4.0 * gpn, 16 * gf) * f;
+      e.gpu = largest + div(bytes_per(2) * params_q(P), gpus);
+      e.cpu = scale(params_q(P), per_node(16) * f, Msg::term_bytes_per_param_buffered);
     }
   } else {
-    e.gpu_bytes = LL + static_cast<std::uint64_t>(18 * Pd / static_cast<double>(N));
-    cpu = zero_init ? static_cast<double>(LLp) * 4 * gpn * f : Pd * 4 * gpn * f;
+    e.gpu = largest + div(bytes_per(18) * params_q(P), gpus);
+    e.cpu = zero_init ? scale(Q::of(LLp, Msg::term_largest_layer_params) * bytes_per(4 * std::uint64_t{gpn}), f, Msg::term_additional_buffer_factor)
+                      : scale(params_q(P) * bytes_per(4 * std::uint64_t{gpn}), f, Msg::term_additional_buffer_factor);
   }
-  e.cpu_bytes = static_cast<std::uint64_t>(cpu);
-  e.explain = Explain().text("GPU 4 B × ").times(LLp, "largest-layer params").text(cpu_offload_params && cpu_offload ? "" : " + per-GPU shard")
-                  .text("; CPU ").times(e.cpu_bytes, "B (buffer factor " + format_number(f) + ")").str();
+  e.gpu_bytes = e.gpu.value();
+  e.cpu_bytes = e.cpu.value();
   return e;
 }
 

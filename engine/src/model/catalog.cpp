@@ -24,6 +24,27 @@ std::vector<CatalogModel> catalog_models() {
   return out;
 }
 
+namespace {
+
+bool valid_repo_part(std::string_view p) {
+  if (p.empty() || p.size() > 96) return false;
+  const auto word = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; };
+  for (char c : p)
+    if (!word(c) && c != '.' && c != '-') return false;
+  if (!word(p.front()) || !word(p.back())) return false;
+  if (p.find("--") != std::string_view::npos || p.find("..") != std::string_view::npos) return false;
+  return true;
+}
+
+}  // namespace
+
+bool valid_repo_id(std::string_view id) {
+  if (id.size() >= 4 && id.substr(id.size() - 4) == ".git") return false;
+  const std::size_t slash = id.find('/');
+  if (slash == std::string_view::npos) return valid_repo_part(id);
+  return valid_repo_part(id.substr(0, slash)) && valid_repo_part(id.substr(slash + 1));
+}
+
 std::string normalize_model_id(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -49,8 +70,8 @@ Result<CatalogModel> find_catalog_model(std::string_view id_or_url) {
     const auto& row = detail::kCatalogModels[i];
     if (lower(row.id) == id && !id.empty()) return to_model(row);
   }
-  return make_error(ErrorCode::UnknownName, "model",
-                    "model \"" + std::string(id_or_url) + "\" is not in the built-in catalog (use a config.json file instead)");
+  const std::string shown = id_or_url.size() > 80 ? std::string(id_or_url.substr(0, 77)) + "..." : std::string(id_or_url);
+  return make_error(ErrorCode::UnknownName, "model", {Msg::error_catalog_unknown_model, {{"value", shown}}});
 }
 
 }  // namespace vram

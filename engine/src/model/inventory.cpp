@@ -1,10 +1,13 @@
-// ModelSpec → exact parameter inventory. The tensor shapes follow the transformers v4.57 modeling
-// files (modeling_<type>.py); tests compare every total with transformers + accelerate
-// (shared/reference/params.json).
+// ModelDescription → exact parameter inventory. The generic decoder builder below follows the
+// transformers v4.57 modeling files (modeling_<type>.py) through each architecture's module names;
+// layouts it does not cover come from the architecture's hooks (model/arch/). Tests compare every
+// total with transformers + accelerate (shared/reference/params.json).
 #include "vram/model/inventory.hpp"
 
 #include <algorithm>
-#include <map>
+
+#include "model/inventory_builder.hpp"
+#include "vram/base/formula.hpp"
 
 namespace vram {
 
@@ -31,281 +34,94 @@ const char* to_string(Role role) noexcept {
   return "other";
 }
 
+namespace detail {
+
+// 10^16 parameters is 5000× the largest published model; the ceiling keeps every per-parameter byte
+// count (≤ 16 B for fp32 weights + grads + Adam states) and their sums far below 2^64.
+constexpr std::uint64_t kMaxParams = 10'000'000'000'000'000ull;
+
+std::string leaf(std::string_view path) {
+  const auto pos = path.rfind('.');
+  return std::string(pos == std::string_view::npos ? path : path.substr(pos + 1));
+}
+
 namespace {
-
-// Module names of one family, as transformers registers them (for display and LoRA matching).
-struct Naming {
-  const char* base_class = "LlamaModel";
-  const char* full_prefix = "model.";  // where the base model sits inside the full class
-  const char* embed = "embed_tokens";
-  const char* positions = "";
-  const char* layers = "layers";
-  const char* final_norm = "norm";
-  const char* lm_head = "lm_head";
-  const char* attn = "self_attn.";
-  const char* q = "q_proj";
-  const char* k = "k_proj";
-  const char* v = "v_proj";
-  const char* qkv = "qkv_proj";
-  const char* o = "o_proj";
-  const char* mlp = "mlp.";
-  const char* gate = "gate_proj";
-  const char* up = "up_proj";
-  const char* down = "down_proj";
-  const char* norm1 = "input_layernorm";
-  const char* norm2 = "post_attention_layernorm";
-};
-
-Naming naming_for(const ModelSpec& s) {
-  Naming n;
-  const std::string& t = s.model_type;
-  static const std::map<std::string, const char*, std::less<>> kBase{
-      {"llama", "LlamaModel"}, {"mistral", "MistralModel"}, {"mixtral", "MixtralModel"},
-      {"qwen2", "Qwen2Model"}, {"qwen2_moe", "Qwen2MoeModel"}, {"qwen3", "Qwen3Model"},
-      {"qwen3_moe", "Qwen3MoeModel"}, {"gemma", "GemmaModel"}, {"gemma2", "Gemma2Model"},
-      {"gemma3_text", "Gemma3TextModel"}, {"phi", "PhiModel"}, {"phi3", "Phi3Model"},
-      {"gpt2", "GPT2Model"}, {"gptj", "GPTJModel"}, {"gpt_neox", "GPTNeoXModel"},
-      {"gpt_bigcode", "GPTBigCodeModel"}, {"falcon", "FalconModel"}, {"bloom", "BloomModel"},
-      {"opt", "OPTModel"}, {"mpt", "MptModel"}, {"starcoder2", "Starcoder2Model"},
-      {"olmo", "OlmoModel"}, {"olmo2", "Olmo2Model"}, {"olmo3", "Olmo3Model"},
-      {"deepseek_v2", "DeepseekV2Model"}, {"deepseek_v3", "DeepseekV3Model"},
-      {"gpt_oss", "GptOssModel"}, {"bert", "BertModel"}, {"t5", "T5Model"},
-  };
-  auto it = kBase.find(t);
-  n.base_class = it == kBase.end() ? "AutoModel (generic decoder)" : it->second;
-  if (s.outer_model_type == "gemma3") n.base_class = "Gemma3Model";
-  if (t == "gpt2" || t == "gpt_bigcode") {
-    n.full_prefix = "transformer.";
-    n.embed = "wte";
-    n.positions = "wpe";
-    n.layers = "h";
-    n.final_norm = "ln_f";
-    n.attn = "attn.";
-    n.qkv = "c_attn";
-    n.o = "c_proj";
-    n.up = "c_fc";
-    n.down = "c_proj";
-    n.norm1 = "ln_1";
-    n.norm2 = "ln_2";
-  } else if (t == "gptj") {
-    n.full_prefix = "transformer.";
-    n.embed = "wte";
-    n.layers = "h";
-    n.final_norm = "ln_f";
-    n.attn = "attn.";
-    n.o = "out_proj";
-    n.up = "fc_in";
-    n.down = "fc_out";
-    n.norm1 = "ln_1";
-  } else if (t == "gpt_neox") {
-    n.full_prefix = "gpt_neox.";
-    n.embed = "embed_in";
-    n.final_norm = "final_layer_norm";
-    n.lm_head = "embed_out";
-    n.attn = "attention.";
-    n.qkv = "query_key_value";
-    n.o = "dense";
-    n.up = "dense_h_to_4h";
-    n.down = "dense_4h_to_h";
-  } else if (t == "falcon" || t == "bloom") {
-    n.full_prefix = "transformer.";
-    n.embed = "word_embeddings";
-    n.layers = "h";
-    n.final_norm = "ln_f";
-    n.attn = "self_attention.";
-    n.qkv = "query_key_value";
-    n.o = "dense";
-    n.up = "dense_h_to_4h";
-    n.down = "dense_4h_to_h";
-    if (t == "falcon" && s.block == BlockStyle::ParallelTwoNorm) {
-      n.norm1 = "ln_attn";
-      n.norm2 = "ln_mlp";
-    }
-  } else if (t == "opt") {
-    n.full_prefix = "model.";
-    n.embed = "decoder.embed_tokens";
-    n.positions = "decoder.embed_positions";
-    n.layers = "decoder.layers";
-    n.final_norm = "decoder.final_layer_norm";
-    n.o = "out_proj";
-    n.mlp = "";
-    n.up = "fc1";
-    n.down = "fc2";
-    n.norm1 = "self_attn_layer_norm";
-    n.norm2 = "final_layer_norm";
-  } else if (t == "mpt") {
-    n.full_prefix = "transformer.";
-    n.embed = "wte";
-    n.layers = "blocks";
-    n.final_norm = "norm_f";
-    n.attn = "attn.";
-    n.qkv = "Wqkv";
-    n.o = "out_proj";
-    n.mlp = "ffn.";
-    n.norm1 = "norm_1";
-    n.norm2 = "norm_2";
-  } else if (t == "phi") {
-    n.final_norm = "final_layernorm";
-    n.o = "dense";
-    n.up = "fc1";
-    n.down = "fc2";
-  } else if (t == "starcoder2") {
-    n.up = "c_fc";
-    n.down = "c_proj";
-  } else if (t == "olmo2" || t == "olmo3") {
-    n.norm1 = "post_attention_layernorm";
-    n.norm2 = "post_feedforward_layernorm";
-  } else if (t == "bert") {
-    n.full_prefix = "bert.";
-    n.embed = "embeddings.word_embeddings";
-    n.positions = "embeddings.position_embeddings";
-    n.layers = "encoder.layer";
-    n.attn = "attention.";
-    n.q = "self.query";
-    n.k = "self.key";
-    n.v = "self.value";
-    n.o = "output.dense";
-    n.mlp = "";
-    n.up = "intermediate.dense";
-    n.down = "output.dense";
-    n.norm1 = "attention.output.LayerNorm";
-    n.norm2 = "output.LayerNorm";
-  }
-  return n;
+const ModuleNames kGenericNames{};
 }
 
-// The PEFT-matchable leaf name of a dotted module path ("self.query" → "query").
-std::string leaf(const std::string& path) {
-  auto pos = path.rfind('.');
-  return pos == std::string::npos ? path : path.substr(pos + 1);
+InventoryBuilder::InventoryBuilder(const ModelDescription& spec)
+    : s_(spec), n_(spec.arch ? spec.arch->names : kGenericNames) {}
+
+void InventoryBuilder::note_overflow(std::uint64_t largest) {
+  if (overflow_) return;
+  const std::string key = s_.key_for(largest);
+  overflow_ = make_error(ErrorCode::Overflow, key, {Msg::error_inventory_overflow, {{"key", ConfigKey{key}}}});
 }
 
-class Builder {
- public:
-  explicit Builder(const ModelSpec& spec) : s_(spec), n_(naming_for(spec)) {}
-
-  Inventory build();
-
- private:
-  int add_block(std::string name, std::string label, std::uint64_t count, std::uint64_t first, bool moe, bool encoder = false) {
-    inv_.blocks.push_back(Block{prefix_ + name, std::move(label), count, first, moe, encoder});
-    return static_cast<int>(inv_.blocks.size()) - 1;
+std::uint64_t InventoryBuilder::mul(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r) || r > kQuantityLimit) {
+    note_overflow(std::max(a, b));
+    return kQuantityLimit;
   }
-
-  ParamGroup& add(std::string name, std::string module, Role role, std::uint64_t rows, std::uint64_t cols, int block,
-                  std::string unit = {}) {
-    ParamGroup g;
-    g.name = prefix_ + name;
-    if (!unit.empty()) unit = prefix_ + unit;
-    g.module = std::move(module);
-    g.role = role;
-    g.rows = rows;
-    g.cols = cols;
-    g.block = block;
-    g.unit = unit.empty() && block < 0 ? g.name : std::move(unit);
-    if (unit_suppressed_) g.unit.clear();
-    inv_.groups.push_back(std::move(g));
-    return inv_.groups.back();
-  }
-
-  // A Linear (out × in) with an optional bias, registered under `path` (module path).
-  void linear(const std::string& path, Role role, std::uint64_t out, std::uint64_t in, bool with_bias, int block,
-              std::uint64_t experts = 1, const std::string& unit = {}) {
-    ParamGroup& w = add(path + ".weight", leaf(path), role, out, in, block, unit.empty() && block < 0 ? path : unit);
-    w.linear = true;
-    w.experts = experts;
-    if (with_bias) {
-      ParamGroup& b = add(path + ".bias", leaf(path), role, out, 1, block, unit.empty() && block < 0 ? path : unit);
-      b.bias = true;
-      b.experts = experts;
-    }
-  }
-
-  void norm(const std::string& path, std::uint64_t width, int block, NormKind kind, const std::string& unit = {}) {
-    if (kind == NormKind::NonParametric) return;
-    const std::string u = unit.empty() && block < 0 ? path : unit;
-    add(path + ".weight", leaf(path), Role::Norm, width, 1, block, u);
-    if (kind == NormKind::LayerNorm) add(path + ".bias", leaf(path), Role::Norm, width, 1, block, u);
-  }
-  void norm(const std::string& path, std::uint64_t width, int block) { norm(path, width, block, s_.norm); }
-
-  void buffer(const std::string& path, std::uint64_t numel, std::uint8_t elem_bytes, int block, const std::string& unit = {}) {
-    ParamGroup& g = add(path, leaf(path), Role::Buffer, numel, 1, block, unit);
-    g.buffer_elem_bytes = elem_bytes;
-  }
-
-  void rotary_buffer(const std::string& path, int block) {
-    // inv_freq = 1 / base^(arange(0, dim, 2) / dim): ceil(dim / 2) float32 values.
-    if (s_.rotary_dim > 0) buffer(path + ".inv_freq", (s_.rotary_dim + 1) / 2, 4, block, block < 0 ? path : "");
-  }
-
-  void decoder_layer(int b, bool moe);
-  void attention(const std::string& p, int b);
-  void dense_mlp(const std::string& p, int b, std::uint64_t width, Role role);
-  void moe_mlp(const std::string& p, int b);
-  void decoder_stack();
-  void t5();
-  void heads();
-  void finish();
-
-  void vision_tower();
-
-  const ModelSpec& s_;
-  Naming n_;
-  Inventory inv_;
-  std::string prefix_;            // "language_model." inside a multimodal wrapper
-  bool unit_suppressed_ = false;  // direct params of a non-leaf module are no accelerate unit
-};
-
-// Gemma3ForConditionalGeneration: SiglipVisionModel + Gemma3MultiModalProjector
-// (transformers 4.57 models/siglip/modeling_siglip.py, models/gemma3/modeling_gemma3.py).
-void Builder::vision_tower() {
-  const VisionSpec& v = *s_.vision;
-  const std::uint64_t hv = v.hidden_size, iv = v.intermediate_size;
-  const std::uint64_t patches = (v.image_size / v.patch_size) * (v.image_size / v.patch_size);
-  const std::string p = "vision_tower.vision_model.";
-  const std::string emb = p + "embeddings";  // SiglipVisionEmbeddings: one no-split unit
-  ParamGroup& conv = add(emb + ".patch_embedding.weight", "patch_embedding", Role::VisionTower, hv,
-                         v.num_channels * v.patch_size * v.patch_size, -1, emb);
-  conv.linear = false;
-  add(emb + ".patch_embedding.bias", "patch_embedding", Role::VisionTower, hv, 1, -1, emb);
-  add(emb + ".position_embedding.weight", "position_embedding", Role::VisionTower, patches, hv, -1, emb);
-  buffer(emb + ".position_ids", patches, 8, -1, emb);
-  const int b = add_block(p + "encoder.layers.0", "vision encoder layer", v.num_layers, 0, false, true);
-  const std::string l = p + "encoder.layers.{i}.";
-  auto vlinear = [&](const std::string& path, std::uint64_t out, std::uint64_t in) {
-    linear(path, Role::VisionTower, out, in, true, b);
-  };
-  norm(l + "layer_norm1", hv, b, NormKind::LayerNorm);
-  for (const char* m : {"q_proj", "k_proj", "v_proj", "out_proj"}) vlinear(l + "self_attn." + m, hv, hv);
-  norm(l + "layer_norm2", hv, b, NormKind::LayerNorm);
-  vlinear(l + "mlp.fc1", iv, hv);
-  vlinear(l + "mlp.fc2", hv, iv);
-  norm(p + "post_layernorm", hv, -1, NormKind::LayerNorm);
-  if (v.use_head) {
-    const std::string h = p + "head";  // SiglipMultiheadAttentionPoolingHead: one no-split unit
-    add(h + ".probe", "probe", Role::VisionTower, hv, 1, -1, h);
-    add(h + ".attention.in_proj_weight", "attention", Role::VisionTower, 3 * hv, hv, -1, h);
-    add(h + ".attention.in_proj_bias", "attention", Role::VisionTower, 3 * hv, 1, -1, h);
-    add(h + ".attention.out_proj.weight", "out_proj", Role::VisionTower, hv, hv, -1, h);
-    add(h + ".attention.out_proj.bias", "out_proj", Role::VisionTower, hv, 1, -1, h);
-    norm(h + ".layernorm", hv, -1, NormKind::LayerNorm, h);
-    add(h + ".mlp.fc1.weight", "fc1", Role::VisionTower, iv, hv, -1, h);
-    add(h + ".mlp.fc1.bias", "fc1", Role::VisionTower, iv, 1, -1, h);
-    add(h + ".mlp.fc2.weight", "fc2", Role::VisionTower, hv, iv, -1, h);
-    add(h + ".mlp.fc2.bias", "fc2", Role::VisionTower, hv, 1, -1, h);
-  }
-  unit_suppressed_ = true;
-  add("multi_modal_projector.mm_input_projection_weight", "mm_input_projection", Role::Projector, hv, s_.hidden_size, -1);
-  unit_suppressed_ = false;
-  norm("multi_modal_projector.mm_soft_emb_norm", hv, -1, NormKind::RmsNorm);
-  for (auto& g : inv_.groups)
-    if (g.role == Role::Norm && g.name.rfind("multi_modal_projector", 0) == 0) g.role = Role::Projector;
+  return r;
 }
 
-void Builder::attention(const std::string& p, int b) {
+int InventoryBuilder::add_block(std::string name, std::uint64_t count, std::uint64_t first, bool moe, bool encoder) {
+  inv_.blocks.push_back(Block{prefix_ + name, count, first, moe, encoder});
+  return static_cast<int>(inv_.blocks.size()) - 1;
+}
+
+ParamGroup& InventoryBuilder::add(std::string name, std::string module, Role role, std::uint64_t rows, std::uint64_t cols,
+                                  int block, std::string unit) {
+  ParamGroup g;
+  g.name = prefix_ + name;
+  if (!unit.empty()) unit = prefix_ + unit;
+  g.module = std::move(module);
+  g.role = role;
+  g.rows = rows;
+  g.cols = cols;
+  g.block = block;
+  g.unit = unit.empty() && block < 0 ? g.name : std::move(unit);
+  if (unit_suppressed_) g.unit.clear();
+  (void)mul(rows, cols);  // every shape product is checked here; experts and instances in finish()
+  inv_.groups.push_back(std::move(g));
+  return inv_.groups.back();
+}
+
+void InventoryBuilder::linear(const std::string& path, Role role, std::uint64_t out, std::uint64_t in, bool with_bias,
+                              int block, std::uint64_t experts, const std::string& unit) {
+  const std::string u = unit.empty() && block < 0 ? path : unit;
+  ParamGroup& w = add(path + ".weight", leaf(path), role, out, in, block, u);
+  w.linear = true;
+  w.experts = experts;
+  if (with_bias) {
+    ParamGroup& b = add(path + ".bias", leaf(path), role, out, 1, block, u);
+    b.bias = true;
+    b.experts = experts;
+  }
+}
+
+void InventoryBuilder::norm(const std::string& path, std::uint64_t width, int block, NormKind kind, const std::string& unit) {
+  if (kind == NormKind::NonParametric) return;
+  const std::string u = unit.empty() && block < 0 ? path : unit;
+  add(path + ".weight", leaf(path), Role::Norm, width, 1, block, u);
+  if (kind == NormKind::LayerNorm) add(path + ".bias", leaf(path), Role::Norm, width, 1, block, u);
+}
+
+void InventoryBuilder::buffer(const std::string& path, std::uint64_t numel, std::uint8_t elem_bytes, int block,
+                              const std::string& unit) {
+  ParamGroup& g = add(path, leaf(path), Role::Buffer, numel, 1, block, unit);
+  g.buffer_elem_bytes = elem_bytes;
+}
+
+void InventoryBuilder::rotary_buffer(const std::string& path, int block) {
+  if (s_.rotary_dim > 0) buffer(path + ".inv_freq", (s_.rotary_dim + 1) / 2, 4, block, block < 0 ? path : "");
+}
+
+void InventoryBuilder::attention(const std::string& p, int b) {
   const std::uint64_t h = s_.hidden_size, d = s_.head_dim, nh = s_.num_heads, nkv = s_.num_kv_heads;
-  const std::string a = p + n_.attn;
+  const std::string a = p + std::string(n_.attn);
   if (s_.mla) {
     // DeepseekV2/V3Attention: optional low-rank query, joint low-rank KV with a decoupled RoPE key.
     const MlaSpec& m = *s_.mla;
@@ -313,24 +129,24 @@ void Builder::attention(const std::string& p, int b) {
     if (m.q_lora_rank > 0) {
       linear(a + "q_a_proj", Role::AttentionProjection, m.q_lora_rank, h, s_.attn_qkv_bias, b);
       norm(a + "q_a_layernorm", m.q_lora_rank, b, NormKind::RmsNorm);
-      linear(a + "q_b_proj", Role::AttentionProjection, nh * qk, m.q_lora_rank, false, b);
+      linear(a + "q_b_proj", Role::AttentionProjection, mul(nh, qk), m.q_lora_rank, false, b);
     } else {
-      linear(a + "q_proj", Role::AttentionProjection, nh * qk, h, false, b);
+      linear(a + "q_proj", Role::AttentionProjection, mul(nh, qk), h, false, b);
     }
     linear(a + "kv_a_proj_with_mqa", Role::AttentionProjection, m.kv_lora_rank + m.qk_rope_head_dim, h, s_.attn_qkv_bias, b);
     norm(a + "kv_a_layernorm", m.kv_lora_rank, b, NormKind::RmsNorm);
-    linear(a + "kv_b_proj", Role::AttentionProjection, nh * (m.qk_nope_head_dim + m.v_head_dim), m.kv_lora_rank, false, b);
-    linear(a + "o_proj", Role::AttentionProjection, h, nh * m.v_head_dim, s_.attn_out_bias, b);
+    linear(a + "kv_b_proj", Role::AttentionProjection, mul(nh, m.qk_nope_head_dim + m.v_head_dim), m.kv_lora_rank, false, b);
+    linear(a + "o_proj", Role::AttentionProjection, h, mul(nh, m.v_head_dim), s_.attn_out_bias, b);
     return;
   }
   if (s_.fused_qkv) {
-    linear(a + n_.qkv, Role::AttentionProjection, (nh + 2 * nkv) * d, h, s_.attn_qkv_bias, b);
+    linear(a + std::string(n_.qkv), Role::AttentionProjection, mul(nh + 2 * nkv, d), h, s_.attn_qkv_bias, b);
   } else {
-    linear(a + n_.q, Role::AttentionProjection, nh * d, h, s_.attn_qkv_bias, b);
-    linear(a + n_.k, Role::AttentionProjection, nkv * d, h, s_.attn_qkv_bias, b);
-    linear(a + n_.v, Role::AttentionProjection, nkv * d, h, s_.attn_qkv_bias, b);
+    linear(a + std::string(n_.q), Role::AttentionProjection, mul(nh, d), h, s_.attn_qkv_bias, b);
+    linear(a + std::string(n_.k), Role::AttentionProjection, mul(nkv, d), h, s_.attn_qkv_bias, b);
+    linear(a + std::string(n_.v), Role::AttentionProjection, mul(nkv, d), h, s_.attn_qkv_bias, b);
   }
-  linear(a + n_.o, Role::AttentionProjection, h, nh * d, s_.attn_out_bias, b);
+  linear(a + std::string(n_.o), Role::AttentionProjection, h, mul(nh, d), s_.attn_out_bias, b);
   switch (s_.qk_norm) {
     case QkNorm::None: break;
     case QkNorm::PerHead:
@@ -338,8 +154,8 @@ void Builder::attention(const std::string& p, int b) {
       norm(a + "k_norm", d, b, NormKind::RmsNorm);
       break;
     case QkNorm::FullWidth:
-      norm(a + "q_norm", nh * d, b, NormKind::RmsNorm);
-      norm(a + "k_norm", nkv * d, b, NormKind::RmsNorm);
+      norm(a + "q_norm", mul(nh, d), b, NormKind::RmsNorm);
+      norm(a + "k_norm", mul(nkv, d), b, NormKind::RmsNorm);
       break;
     case QkNorm::LayerNormPerHead:
       norm(a + "q_layernorm", d, b, NormKind::LayerNorm);
@@ -350,36 +166,36 @@ void Builder::attention(const std::string& p, int b) {
   if (s_.rotary_per_layer) rotary_buffer(a + "rotary_emb", b);
 }
 
-void Builder::dense_mlp(const std::string& p, int b, std::uint64_t width, Role role) {
+void InventoryBuilder::dense_mlp(const std::string& p, int b, std::uint64_t width, Role role) {
   const std::uint64_t h = s_.hidden_size;
   if (s_.mlp == MlpKind::Gated) {
     if (s_.fused_gate_up) {
-      linear(p + "gate_up_proj", role, 2 * width, h, s_.mlp_bias, b);
+      linear(p + "gate_up_proj", role, mul(2, width), h, s_.mlp_bias, b);
     } else {
-      linear(p + n_.gate, role, width, h, s_.mlp_bias, b);
-      linear(p + n_.up, role, width, h, s_.mlp_bias, b);
+      linear(p + std::string(n_.gate), role, width, h, s_.mlp_bias, b);
+      linear(p + std::string(n_.up), role, width, h, s_.mlp_bias, b);
     }
   } else {
-    linear(p + n_.up, role, width, h, s_.mlp_bias, b);
+    linear(p + std::string(n_.up), role, width, h, s_.mlp_bias, b);
   }
-  linear(p + n_.down, role, h, width, s_.mlp_bias, b);
+  linear(p + std::string(n_.down), role, h, width, s_.mlp_bias, b);
 }
 
-void Builder::moe_mlp(const std::string& p, int b) {
+void InventoryBuilder::moe_mlp(const std::string& p, int b) {
   const MoeSpec& m = *s_.moe;
   const std::uint64_t h = s_.hidden_size, e = m.routed_experts, w = m.expert_intermediate;
-  const std::string router = s_.model_type == "gpt_oss" ? "router" : "gate";
+  const std::string router(n_.router);
   ParamGroup& r = add(p + router + ".weight", router, Role::Router, e, h, b);
-  r.linear = s_.model_type != "gpt_oss";  // gpt-oss router is an nn.Linear too, but kept unquantised
+  r.linear = s_.arch == nullptr || s_.arch->router_quantized;
   if (m.router_bias) add(p + router + ".bias", router, Role::Router, e, 1, b).bias = true;
   if (m.score_correction_bias) buffer(p + "gate.e_score_correction_bias", e, 4, b);
   if (m.fused_gate_up) {
     // GptOssExperts: gate_up_proj [E, h, 2w] + bias [E, 2w]; down_proj [E, w, h] + bias [E, h].
-    ParamGroup& gu = add(p + "experts.gate_up_proj", "gate_up_proj", Role::ExpertProjection, 2 * w, h, b);
+    ParamGroup& gu = add(p + "experts.gate_up_proj", "gate_up_proj", Role::ExpertProjection, mul(2, w), h, b);
     gu.experts = e;
     gu.linear = true;
     if (m.expert_bias) {
-      ParamGroup& gub = add(p + "experts.gate_up_proj_bias", "gate_up_proj", Role::ExpertProjection, 2 * w, 1, b);
+      ParamGroup& gub = add(p + "experts.gate_up_proj_bias", "gate_up_proj", Role::ExpertProjection, mul(2, w), 1, b);
       gub.experts = e;
       gub.bias = true;
     }
@@ -392,14 +208,13 @@ void Builder::moe_mlp(const std::string& p, int b) {
       dnb.bias = true;
     }
   } else {
-    const bool mixtral = s_.model_type == "mixtral";
     const std::string ex = "experts.{e}.";
-    linear(p + ex + (mixtral ? "w1" : "gate_proj"), Role::ExpertProjection, w, h, false, b, e);
-    linear(p + ex + (mixtral ? "w3" : "up_proj"), Role::ExpertProjection, w, h, false, b, e);
-    linear(p + ex + (mixtral ? "w2" : "down_proj"), Role::ExpertProjection, h, w, false, b, e);
+    linear(p + ex + std::string(n_.expert_gate), Role::ExpertProjection, w, h, false, b, e);
+    linear(p + ex + std::string(n_.expert_up), Role::ExpertProjection, w, h, false, b, e);
+    linear(p + ex + std::string(n_.expert_down), Role::ExpertProjection, h, w, false, b, e);
   }
   if (m.shared_intermediate > 0) {
-    const std::string sp = p + (s_.model_type == "qwen2_moe" ? "shared_expert." : "shared_experts.");
+    const std::string sp = p + std::string(n_.shared_expert);
     linear(sp + "gate_proj", Role::SharedExpertProjection, m.shared_intermediate, h, false, b);
     linear(sp + "up_proj", Role::SharedExpertProjection, m.shared_intermediate, h, false, b);
     linear(sp + "down_proj", Role::SharedExpertProjection, h, m.shared_intermediate, false, b);
@@ -407,20 +222,21 @@ void Builder::moe_mlp(const std::string& p, int b) {
   if (m.shared_expert_gate) linear(p + "shared_expert_gate", Role::Router, 1, h, false, b);
 }
 
-void Builder::decoder_layer(int b, bool moe) {
+void InventoryBuilder::decoder_layer(int b, bool moe) {
   const std::uint64_t h = s_.hidden_size;
   const std::string p = std::string(n_.layers) + ".{i}.";
+  const std::string norm1(n_.norm1), norm2(n_.norm2);
   switch (s_.block) {
     case BlockStyle::PreNorm:
     case BlockStyle::PostLN:
-      norm(p + n_.norm1, h, b);
-      break;
-    case BlockStyle::Parallel:
-      norm(p + n_.norm1, h, b);
-      break;
+    case BlockStyle::Parallel: norm(p + norm1, h, b); break;
     case BlockStyle::ParallelTwoNorm:
-      norm(p + n_.norm1, h, b);
-      norm(p + n_.norm2, h, b);
+      norm(p + std::string(n_.parallel_norm1.empty() ? n_.norm1 : n_.parallel_norm1), h, b);
+      norm(p + std::string(n_.parallel_norm2.empty() ? n_.norm2 : n_.parallel_norm2), h, b);
+      break;
+    case BlockStyle::PostNormOnly:
+      norm(p + norm1, h, b);
+      norm(p + norm2, h, b);
       break;
     case BlockStyle::SandwichNorm:
       norm(p + "input_layernorm", h, b);
@@ -428,40 +244,35 @@ void Builder::decoder_layer(int b, bool moe) {
       norm(p + "pre_feedforward_layernorm", h, b);
       norm(p + "post_feedforward_layernorm", h, b);
       break;
-    case BlockStyle::PostNormOnly:
-      norm(p + n_.norm1, h, b);
-      norm(p + n_.norm2, h, b);
-      break;
   }
   attention(p, b);
-  if (s_.block == BlockStyle::PreNorm || s_.block == BlockStyle::PostLN) norm(p + n_.norm2, h, b);
+  if (s_.block == BlockStyle::PreNorm || s_.block == BlockStyle::PostLN) norm(p + norm2, h, b);
   if (moe) {
-    moe_mlp(p + (s_.model_type == "mixtral" ? "block_sparse_moe." : n_.mlp), b);
+    moe_mlp(p + std::string(n_.moe.empty() ? n_.mlp : n_.moe), b);
   } else {
-    dense_mlp(p + n_.mlp, b, s_.intermediate_size, Role::MlpProjection);
+    dense_mlp(p + std::string(n_.mlp), b, s_.intermediate_size, Role::MlpProjection);
   }
   if (s_.causal_mask_per_layer) {
-    buffer(p + n_.attn + "bias", s_.causal_mask_positions * s_.causal_mask_positions, 1, b);
+    buffer(p + std::string(n_.attn) + "bias", mul(s_.causal_mask_positions, s_.causal_mask_positions), 1, b);
     inv_.groups.back().bool_buffer = true;
-    buffer(p + n_.attn + "masked_bias", 1, 4, b);
+    buffer(p + std::string(n_.attn) + "masked_bias", 1, 4, b);
   }
 }
 
-void Builder::decoder_stack() {
+void InventoryBuilder::decoder_stack() {
   const std::uint64_t h = s_.hidden_size;
   const std::uint64_t emb_w = s_.embedding_dim ? s_.embedding_dim : h;
-  const bool bert = s_.model_type == "bert";
-  const std::string emb_unit = bert ? "embeddings" : "";
+  const std::string embed(n_.embed), positions(n_.positions);
+  const std::string emb_unit(n_.embeddings_unit);
+  // BERT-style embeddings: words, positions and token types in one module with a LayerNorm.
+  const bool bert_embeddings = s_.bert_position_buffers;
 
-  ParamGroup& emb = add(std::string(n_.embed) + ".weight", leaf(n_.embed), Role::Embedding, s_.vocab_size, emb_w, -1,
-                        bert ? emb_unit : std::string(n_.embed));
-  (void)emb;
-  if (s_.embed_scale_buffer) buffer(std::string(n_.embed) + ".embed_scale", 1, 4, -1, n_.embed);
-  if (s_.learned_positions && !bert)
-    add(std::string(n_.positions) + ".weight", leaf(n_.positions), Role::PositionEmbedding, s_.learned_positions, h, -1,
-        n_.positions);
-  if (bert) {
-    add("embeddings.position_embeddings.weight", "position_embeddings", Role::PositionEmbedding, s_.learned_positions, h, -1, emb_unit);
+  add(embed + ".weight", leaf(embed), Role::Embedding, s_.vocab_size, emb_w, -1, emb_unit.empty() ? embed : emb_unit);
+  if (s_.embed_scale_buffer) buffer(embed + ".embed_scale", 1, 4, -1, embed);
+  if (s_.learned_positions && !bert_embeddings)
+    add(positions + ".weight", leaf(positions), Role::PositionEmbedding, s_.learned_positions, h, -1, positions);
+  if (bert_embeddings) {
+    add(positions + ".weight", leaf(positions), Role::PositionEmbedding, s_.learned_positions, h, -1, emb_unit);
     add("embeddings.token_type_embeddings.weight", "token_type_embeddings", Role::TokenTypeEmbedding, s_.token_types, h, -1, emb_unit);
     norm("embeddings.LayerNorm", h, -1, NormKind::LayerNorm, emb_unit);
     buffer("embeddings.position_ids", s_.max_position_embeddings, 8, -1, emb_unit);
@@ -476,7 +287,7 @@ void Builder::decoder_stack() {
   }
 
   // Blocks: consecutive runs of identical layers (dense / MoE).
-  const std::string layer_label = bert ? "encoder layer" : "decoder layer";
+  const bool encoder = s_.encoder_only();
   const std::size_t first_block = inv_.blocks.size();
   std::uint64_t i = 0;
   while (i < s_.num_layers) {
@@ -488,130 +299,77 @@ void Builder::decoder_stack() {
     for (std::size_t k = first_block; k < inv_.blocks.size(); ++k)
       if (inv_.blocks[k].moe == moe) b = static_cast<int>(k);
     if (b < 0) {
-      b = add_block(std::string(n_.layers) + "." + std::to_string(i), layer_label + (moe ? " (MoE)" : ""), 0, i, moe, bert);
+      b = add_block(std::string(n_.layers) + "." + std::to_string(i), 0, i, moe, encoder);
       decoder_layer(b, moe);
     }
     inv_.blocks[static_cast<std::size_t>(b)].count += j - i;
     i = j;
   }
-  if (s_.final_norm) norm(n_.final_norm, h, -1);
+  if (s_.final_norm) norm(std::string(n_.final_norm), h, -1);
   for (std::uint64_t r = 0; r < s_.rope_theta_count && !s_.rotary_per_layer; ++r)
     rotary_buffer(r == 0 ? "rotary_emb" : "rotary_emb_local", -1);
   if (s_.rotary_per_layer) rotary_buffer("rotary_emb", -1);
   if (s_.causal_mask_positions && !s_.causal_mask_per_layer) {
-    buffer("bias", s_.causal_mask_positions * s_.causal_mask_positions, 1, -1, "bias");
+    buffer("bias", mul(s_.causal_mask_positions, s_.causal_mask_positions), 1, -1, "bias");
     inv_.groups.back().bool_buffer = true;
   }
-}
-
-void Builder::t5() {
-  const std::uint64_t d = s_.hidden_size, inner = s_.num_heads * s_.head_dim, ff = s_.intermediate_size;
-  const EncoderDecoderSpec& ed = *s_.encoder_decoder;
-  add("shared.weight", "shared", Role::Embedding, s_.vocab_size, d, -1, "shared");
-  auto attention_block = [&](const std::string& p, int b, bool relative_bias) {
-    linear(p + "q", Role::AttentionProjection, inner, d, false, b);
-    linear(p + "k", Role::AttentionProjection, inner, d, false, b);
-    linear(p + "v", Role::AttentionProjection, inner, d, false, b);
-    linear(p + "o", Role::AttentionProjection, d, inner, false, b);
-    if (relative_bias)
-      add(p + "relative_attention_bias.weight", "relative_attention_bias", Role::AttentionOther,
-          ed.relative_attention_num_buckets, s_.num_heads, b);
-  };
-  auto ff_block = [&](const std::string& p, int b) {
-    if (s_.mlp == MlpKind::Gated) {
-      linear(p + "wi_0", Role::MlpProjection, ff, d, false, b);
-      linear(p + "wi_1", Role::MlpProjection, ff, d, false, b);
-    } else {
-      linear(p + "wi", Role::MlpProjection, ff, d, false, b);
-    }
-    linear(p + "wo", Role::MlpProjection, d, ff, false, b);
-  };
-  auto stack = [&](const std::string& name, std::uint64_t layers, bool decoder) {
-    for (int first = 1; first >= 0; --first) {
-      const std::uint64_t count = first ? 1 : layers - 1;
-      if (count == 0) continue;
-      const std::uint64_t idx = first ? 0 : 1;
-      const int b = add_block(name + ".block." + std::to_string(idx),
-                              std::string(decoder ? "decoder" : "encoder") + " block" + (first ? " 0" : ""), count, idx,
-                              false, !decoder);
-      const std::string p = name + ".block.{i}.layer.";
-      attention_block(p + "0.SelfAttention.", b, first != 0);
-      norm(p + "0.layer_norm", d, b);
-      if (decoder) {
-        attention_block(p + "1.EncDecAttention.", b, false);
-        norm(p + "1.layer_norm", d, b);
-      }
-      const std::string f = p + (decoder ? "2." : "1.");
-      ff_block(f + "DenseReluDense.", b);
-      norm(f + "layer_norm", d, b);
-    }
-    norm(name + ".final_layer_norm", d, -1, NormKind::RmsNorm, name + ".final_layer_norm");
-  };
-  stack("encoder", ed.encoder_layers, false);
-  stack("decoder", ed.decoder_layers, true);
-}
-
-void Builder::heads() {
-  const std::uint64_t h = s_.hidden_size;
-  const std::uint64_t emb_w = s_.embedding_dim ? s_.embedding_dim : h;
-  auto full_only = [&](ParamGroup& g) {
-    g.in_base = false;
-    return &g;
-  };
-  const std::size_t before = inv_.groups.size();
-  if (s_.head == "causal_lm" || s_.head == "seq2seq") {
-    if (!s_.tie_word_embeddings) {
-      add(std::string(n_.lm_head) + ".weight", n_.lm_head, Role::LmHead, s_.vocab_size, emb_w, -1, n_.lm_head).linear = true;
-    }
-    if (s_.lm_head_bias) add(std::string(n_.lm_head) + ".bias", n_.lm_head, Role::LmHead, s_.vocab_size, 1, -1, n_.lm_head).bias = true;
-  } else if (s_.model_type == "bert") {
-    const bool pooled = s_.head == "seq_cls" || s_.head == "pretraining" || s_.head == "base";
-    for (auto& g : inv_.groups)
-      if (g.role == Role::Pooler) g.in_full = pooled;
-    if (s_.head == "masked_lm" || s_.head == "pretraining") {
-      linear("cls.predictions.transform.dense", Role::TaskHead, h, h, true, -1);
-      norm("cls.predictions.transform.LayerNorm", h, -1, NormKind::LayerNorm);
-      if (!s_.tie_word_embeddings)
-        add("cls.predictions.decoder.weight", "decoder", Role::LmHead, s_.vocab_size, h, -1).linear = true;
-      add("cls.predictions.bias", "decoder", Role::LmHead, s_.vocab_size, 1, -1);
-    }
-    if (s_.head == "pretraining") linear("cls.seq_relationship", Role::TaskHead, 2, h, true, -1);
-    if (s_.head == "seq_cls" || s_.head == "token_cls") linear("classifier", Role::TaskHead, s_.num_labels, h, true, -1);
-    if (s_.head == "qa") linear("qa_outputs", Role::TaskHead, 2, h, true, -1);
+  if (s_.pooler) {
+    ParamGroup& w = add("pooler.dense.weight", "dense", Role::Pooler, h, h, -1, "pooler.dense");
+    w.linear = true;
+    add("pooler.dense.bias", "dense", Role::Pooler, h, 1, -1, "pooler.dense").bias = true;
   }
-  for (std::size_t k = before; k < inv_.groups.size(); ++k) full_only(inv_.groups[k]);
 }
 
-void Builder::finish() {
-  // Totals.
-  for (const auto& g : inv_.groups) {
-    const std::uint64_t n = inv_.group_total(g);
+void InventoryBuilder::causal_lm_head() {
+  const std::uint64_t emb_w = s_.embedding_dim ? s_.embedding_dim : s_.hidden_size;
+  const std::string head(n_.lm_head);
+  if (!s_.tie_word_embeddings) add(head + ".weight", head, Role::LmHead, s_.vocab_size, emb_w, -1, head).linear = true;
+  if (s_.lm_head_bias) add(head + ".bias", head, Role::LmHead, s_.vocab_size, 1, -1, head).bias = true;
+}
+
+namespace {
+
+// Totals, active parameters, and the Hugging Face calculator view: AutoModel (or the auto_map
+// class), fp32, buffers included; largest layer = largest accelerate no-split unit (a block, or a
+// top-level leaf module).
+void finish(InventoryBuilder& b) {
+  const ModelDescription& s = b.spec();
+  Inventory& inv = b.inventory();
+  // Every group's elements over all its instances, checked; the sums saturate at the limit (the
+  // ceiling check in build_inventory turns that into an error).
+  for (const auto& g : inv.groups) (void)b.mul(b.mul(b.mul(g.rows, g.cols), g.experts), inv.block_count(g.block));
+  if (b.overflow()) return;
+  const auto add = [](std::uint64_t& total, std::uint64_t n) { total = std::min(total + n, kQuantityLimit); };
+  for (const auto& g : inv.groups) {
+    const std::uint64_t n = inv.group_total(g);
     if (g.is_buffer()) {
-      if (g.in_full) inv_.buffer_bytes += n * g.buffer_elem_bytes;
+      if (g.in_full) add(inv.buffer_bytes, b.mul(n, g.buffer_elem_bytes));
       continue;
     }
     if (!g.in_full) continue;
-    inv_.total_params += n;
+    add(inv.total_params, n);
     if (g.role == Role::Embedding || g.role == Role::PositionEmbedding || g.role == Role::TokenTypeEmbedding)
-      inv_.embedding_params += n;
+      add(inv.embedding_params, n);
   }
+  if (inv.total_params > kMaxParams) return;
   // Active parameters per token: routed experts count only for the top-k of them.
-  inv_.active_params = inv_.total_params;
-  if (s_.moe && s_.moe->routed_experts > 0) {
-    for (const auto& g : inv_.groups) {
+  inv.active_params = inv.total_params;
+  if (s.moe && s.moe->routed_experts > 0) {
+    for (const auto& g : inv.groups) {
       if (g.role != Role::ExpertProjection || !g.in_full) continue;
       const std::uint64_t per_expert = g.rows * g.cols;
-      const std::uint64_t idle = s_.moe->routed_experts - std::min(s_.moe->experts_per_token, s_.moe->routed_experts);
-      inv_.active_params -= per_expert * idle * inv_.block_count(g.block);
+      const std::uint64_t idle = s.moe->routed_experts - std::min(s.moe->experts_per_token, s.moe->routed_experts);
+      inv.active_params -= per_expert * idle * inv.block_count(g.block);
     }
   }
 
-  // Hugging Face calculator view: AutoModel (or the auto_map class), fp32, buffers included;
-  // largest layer = largest accelerate no-split unit (a block, or a top-level leaf module).
-  HfCalculatorView& hf = inv_.hf;
-  hf.uses_full_class = s_.hf_view_uses_full_class || s_.head == "base";
-  const std::string prefix = s_.hf_view_uses_full_class && s_.model_type != "t5" ? n_.full_prefix : "";
-  hf.class_name = s_.hf_view_uses_full_class && !s_.architecture.empty() ? s_.architecture : n_.base_class;
+  HfCalculatorView& hf = inv.hf;
+  hf.uses_full_class = s.hf_view_uses_full_class || s.head == HeadKind::Base;
+  const std::string prefix = s.hf_view_uses_full_class ? std::string(b.names().full_prefix) : "";
+  const std::string base_class = s.outer_arch ? std::string(s.outer_arch->base_class)
+                                 : s.arch     ? std::string(s.arch->base_class)
+                                              : "AutoModel (generic decoder)";
+  hf.class_name = s.hf_view_uses_full_class && !s.architecture.empty() ? s.architecture : base_class;
   std::vector<std::pair<std::string, std::uint64_t>> units;  // registration order
   auto unit_bytes = [&](const std::string& name) -> std::uint64_t& {
     for (auto& u : units)
@@ -619,23 +377,23 @@ void Builder::finish() {
     units.emplace_back(name, 0);
     return units.back().second;
   };
-  for (const auto& g : inv_.groups) {
-    const bool member = s_.hf_view_uses_full_class ? g.in_full : g.in_base;
+  for (const auto& g : inv.groups) {
+    const bool member = s.hf_view_uses_full_class ? g.in_full : g.in_base;
     if (!member) continue;
     // accelerate's dtype_byte_size counts torch.bool as 1/8 byte (utils/modeling.py).
     const std::uint64_t per_instance = !g.is_buffer() ? g.numel() * 4
                                        : g.bool_buffer ? g.numel() / 8
                                                        : g.numel() * g.buffer_elem_bytes;
-    const std::uint64_t n = inv_.group_total(g);
+    const std::uint64_t n = inv.group_total(g);
     if (g.is_buffer()) {
       hf.buffer_bytes += n * g.buffer_elem_bytes;
-      hf.total_bytes_fp32 += per_instance * inv_.block_count(g.block);
+      hf.total_bytes_fp32 += per_instance * inv.block_count(g.block);
     } else {
       hf.params += n;
       hf.total_bytes_fp32 += n * 4;
     }
     const bool head = g.role == Role::LmHead || g.role == Role::TaskHead;
-    const std::string unit = g.block >= 0 ? inv_.blocks[static_cast<std::size_t>(g.block)].name : g.unit;
+    const std::string unit = g.block >= 0 ? inv.blocks[static_cast<std::size_t>(g.block)].name : g.unit;
     if (!unit.empty()) unit_bytes((head ? "" : prefix) + unit) += per_instance;
   }
   for (const auto& [name, bytes] : units) {
@@ -646,53 +404,17 @@ void Builder::finish() {
   }
 }
 
-Inventory Builder::build() {
-  if (s_.vision) {
-    vision_tower();
-    prefix_ = "language_model.";
-  }
-  if (s_.encoder_decoder) {
-    t5();
-  } else {
-    decoder_stack();
-    if (s_.pooler) {
-      ParamGroup& w = add("pooler.dense.weight", "dense", Role::Pooler, s_.hidden_size, s_.hidden_size, -1, "pooler.dense");
-      w.linear = true;
-      add("pooler.dense.bias", "dense", Role::Pooler, s_.hidden_size, 1, -1, "pooler.dense").bias = true;
-    }
-  }
-  prefix_.clear();
-  heads();
-  if (s_.mtp_layers > 0 && s_.moe) {
-    // DeepSeek-V3 multi-token prediction module: stored in the checkpoint (layer index
-    // num_hidden_layers), not instantiated by transformers. One MoE decoder layer plus enorm,
-    // hnorm (RMSNorm h each), eh_proj (2h → h) and a final norm; embedding and head are shared.
-    std::uint64_t layer_params = 0;
-    for (const auto& g : inv_.groups)
-      if (g.block >= 0 && inv_.blocks[static_cast<std::size_t>(g.block)].moe && !g.is_buffer()) layer_params += g.numel();
-    const std::uint64_t h = s_.hidden_size;
-    inv_.mtp_params = s_.mtp_layers * (layer_params + 3 * h + 2 * h * h);
-  }
-  finish();
-  return std::move(inv_);
-}
-
-// Checked products: every group's element count must fit comfortably in 64 bits.
-bool fits(const ModelSpec& s) {
-  // double (not long double: soft-float quad arithmetic costs ~5 KB of WebAssembly) is exact
-  // enough for a bound this far below 2^64.
-  const double h = static_cast<double>(s.hidden_size);
-  const double big = static_cast<double>(s.vocab_size) * h +
-                     static_cast<double>(s.num_layers) *
-                         (h * static_cast<double>(s.intermediate_size) * 3 *
-                              static_cast<double>(s.moe ? s.moe->routed_experts + 1 : 1) +
-                          4 * h * static_cast<double>(s.num_heads * s.head_dim));
-  // 1e16 parameters is 5000× the largest published model; the bound keeps every per-parameter byte
-  // count (≤ 16 B for fp32 weights + grads + Adam states) and their sums far below 2^64.
-  return big < 1.0e16;
+// The largest factor of the largest parameter group: what a model over the ceiling is blamed on.
+std::uint64_t largest_factor(const Inventory& inv) {
+  const ParamGroup* big = nullptr;
+  for (const auto& g : inv.groups)
+    if (!g.is_buffer() && (!big || inv.group_total(g) > inv.group_total(*big))) big = &g;
+  if (!big) return 0;
+  return std::max({big->rows, big->cols, big->experts, inv.block_count(big->block)});
 }
 
 }  // namespace
+}  // namespace detail
 
 std::vector<NamedCount> Inventory::summary() const {
   std::vector<NamedCount> out;
@@ -711,14 +433,48 @@ std::vector<NamedCount> Inventory::summary() const {
   return out;
 }
 
-Result<Inventory> build_inventory(const ModelSpec& spec) {
-  if (!fits(spec))
-    return make_error(ErrorCode::Overflow, "hidden_size",
-                      "the model's dimensions multiply to more than 10^16 parameters; check hidden_size, "
-                      "intermediate_size, num_hidden_layers and vocab_size");
+Result<Inventory> build_inventory(const ModelDescription& spec) {
   if (spec.layers.size() != spec.num_layers)
-    return make_error(ErrorCode::InvalidValue, "num_hidden_layers", "internal: layer list does not match num_hidden_layers");
-  return Builder(spec).build();
+    return make_error(ErrorCode::InvalidValue, "num_hidden_layers", Msg::error_inventory_layers);
+  detail::InventoryBuilder b(spec);
+  const Architecture* arch = spec.arch;
+  const Architecture* outer = spec.outer_arch;
+  if (outer && outer->build_vision && spec.vision) {
+    outer->build_vision(b);
+    b.set_prefix("language_model.");
+  }
+  if (arch && arch->build) {
+    arch->build(b);
+  } else {
+    b.decoder_stack();
+  }
+  b.set_prefix("");
+  // Heads exist only in the full class (architectures[0]), not in the AutoModel base class.
+  const std::size_t before = b.inventory().groups.size();
+  if (arch && arch->build_heads) {
+    arch->build_heads(b);
+  } else if (spec.head == HeadKind::CausalLm || spec.head == HeadKind::Seq2Seq) {
+    b.causal_lm_head();
+  }
+  for (std::size_t k = before; k < b.inventory().groups.size(); ++k) b.inventory().groups[k].in_base = false;
+  Inventory& inv = b.inventory();
+  if (spec.mtp_layers > 0 && spec.moe) {
+    // DeepSeek-V3 multi-token prediction module: stored in the checkpoint (layer index
+    // num_hidden_layers), not instantiated by transformers. One MoE decoder layer plus enorm,
+    // hnorm (RMSNorm h each), eh_proj (2h → h) and a final norm; embedding and head are shared.
+    std::uint64_t layer_params = 0;
+    for (const auto& g : inv.groups)
+      if (g.block >= 0 && inv.blocks[static_cast<std::size_t>(g.block)].moe && !g.is_buffer()) layer_params += b.mul(b.mul(g.rows, g.cols), g.experts);
+    const std::uint64_t h = spec.hidden_size;
+    inv.mtp_params = b.mul(spec.mtp_layers, layer_params + 3 * h + b.mul(2 * h, h));
+  }
+  detail::finish(b);
+  if (b.overflow()) return *b.overflow();
+  if (inv.total_params > detail::kMaxParams || inv.mtp_params > detail::kMaxParams) {
+    const std::string key = spec.key_for(detail::largest_factor(inv));
+    return make_error(ErrorCode::Overflow, key, {Msg::error_inventory_ceiling, {{"key", ConfigKey{key}}}});
+  }
+  return std::move(inv);
 }
 
 }  // namespace vram

@@ -62,7 +62,7 @@ struct Span {
 
 }  // namespace
 
-Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& headers, const ModelSpec& spec) {
+Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& headers, const ModelDescription& spec) {
   StoredTensors out;
   const bool packed = spec.quant.method == QuantMethod::Gptq || spec.quant.method == QuantMethod::Awq;
   const std::uint64_t per_int32 = packed && spec.quant.bits ? 32 / spec.quant.bits : 1;
@@ -71,40 +71,44 @@ Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& h
     auto parsed = detail::parse_json(headers[f], what, detail::kMaxSafetensorsHeaderBytes);
     if (!parsed) return parsed.error();
     const Json& h = parsed.value();
-    if (!h.is_object()) return make_error(ErrorCode::InvalidValue, what, what + ": expected a JSON object");
+    const std::string n = std::to_string(f + 1);
+    if (!h.is_object()) return make_error(ErrorCode::InvalidValue, what, {Msg::error_st_not_object, {{"n", n}}});
     ++out.files;
     std::vector<Span> spans;
     for (const auto& [name, t] : h.items()) {
       if (name == "__metadata__") continue;
       const std::string& field = name.empty() ? what : name;  // an error always names something
-      const std::string where = what + ": tensor \"" + (name.size() > 80 ? name.substr(0, 77) + "..." : name) + "\"";
+      const std::string shown = name.size() > 80 ? name.substr(0, 77) + "..." : name;
+      const auto bad = [&](ErrorCode code, Msg m, std::vector<Arg> args = {}) {
+        args.insert(args.begin(), {Arg("n", n), Arg("tensor", shown)});
+        return make_error(code, field, {m, std::move(args)});
+      };
       if (!t.is_object() || !t.contains("dtype") || !t["dtype"].is_string() || !t.contains("shape") || !t["shape"].is_array() ||
           !t.contains("data_offsets") || !t["data_offsets"].is_array() || t["data_offsets"].size() != 2)
-        return make_error(ErrorCode::InvalidValue, field, where + " needs dtype, shape and data_offsets [begin, end]");
+        return bad(ErrorCode::InvalidValue, Msg::error_st_tensor_fields);
       const Json& off = t["data_offsets"];
       if (!off[0].is_number_unsigned() || !off[1].is_number_unsigned() || off[1].get<std::uint64_t>() < off[0].get<std::uint64_t>())
-        return make_error(ErrorCode::InvalidValue, field, where + ": data_offsets must be non-negative integers with begin ≤ end");
+        return bad(ErrorCode::InvalidValue, Msg::error_st_offsets);
       std::uint64_t elements = 1;
       for (const auto& d : t["shape"]) {
-        if (!d.is_number_unsigned()) return make_error(ErrorCode::InvalidValue, field, where + ": shape must hold non-negative integers");
-        const std::uint64_t n = d.get<std::uint64_t>();
-        if (n != 0 && elements > (std::uint64_t{1} << 50) / n)
-          return make_error(ErrorCode::Overflow, field, where + ": shape is too large");
-        elements *= n;
+        if (!d.is_number_unsigned()) return bad(ErrorCode::InvalidValue, Msg::error_st_shape);
+        const std::uint64_t dim = d.get<std::uint64_t>();
+        if (dim != 0 && elements > (std::uint64_t{1} << 50) / dim)
+          return bad(ErrorCode::Overflow, Msg::error_st_shape_too_large);
+        elements *= dim;
       }
       const std::uint64_t begin = off[0].get<std::uint64_t>(), end = off[1].get<std::uint64_t>();
       if (end > kMaxFileBytes)
-        return make_error(ErrorCode::Overflow, field, where + ": data_offsets end " + std::to_string(end) + " is too large (over 1 PiB)");
+        return bad(ErrorCode::Overflow, Msg::error_st_end_too_large, {{"end", std::to_string(end)}});
       const std::uint64_t bytes = end - begin;
       const std::string dtype = t["dtype"].get<std::string>();
       const std::uint64_t bits = dtype_bits(dtype);
       if (bits == 0)
-        return make_error(ErrorCode::InvalidValue, field,
-                          where + ": unknown dtype \"" + dtype.substr(0, 16) + "\" (BOOL, U8, I8, F8_E4M3, F16, BF16, F32, I32, I64 …)");
+        return bad(ErrorCode::InvalidValue, Msg::error_st_dtype, {{"dtype", dtype.substr(0, 16)}});
       if (elements * bits % 8 != 0 || elements * bits / 8 != bytes)
-        return make_error(ErrorCode::InvalidValue, field,
-                          where + ": data_offsets span " + std::to_string(bytes) + " bytes, but " + std::to_string(elements) +
-                              " elements of " + dtype + " take " + std::to_string(elements * bits / 8) + " bytes");
+        return bad(ErrorCode::InvalidValue, Msg::error_st_span,
+                   {{"bytes", std::to_string(bytes)}, {"elements", std::to_string(elements)}, {"dtype", dtype},
+                    {"expected", std::to_string(elements * bits / 8)}});
       spans.push_back({begin, end, &name});
       ++out.tensors;
       out.bytes += bytes;
@@ -142,16 +146,14 @@ Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& h
     for (const Span& sp : spans) {
       if (sp.begin != at)
         return make_error(ErrorCode::InvalidValue, sp.name->empty() ? what : *sp.name,
-                          what + ": tensor \"" + *sp.name + "\" starts at byte " + std::to_string(sp.begin) + " where " +
-                              std::to_string(at) + " was expected (" + (sp.begin > at ? "a gap" : "an overlap") +
-                              " in data_offsets)");
+                          {sp.begin > at ? Msg::error_st_gap : Msg::error_st_overlap,
+                           {{"n", n}, {"tensor", sp.name->size() > 80 ? sp.name->substr(0, 77) + "..." : *sp.name},
+                            {"begin", std::to_string(sp.begin)}, {"expected", std::to_string(at)}}});
       at = sp.end;
     }
   }
-  if (out.files == 0) return make_error(ErrorCode::MissingField, "headers", "no safetensors header given");
-  if (out.mtp_bytes)
-    out.notes.push_back("the checkpoint stores multi-token-prediction layers (model.layers." + std::to_string(spec.num_layers) +
-                        "+) that transformers does not load");
+  if (out.files == 0) return make_error(ErrorCode::MissingField, "headers", Msg::error_st_none);
+  if (out.mtp_bytes) out.notes.push_back({Msg::note_st_mtp_layers, {{"layer", std::to_string(spec.num_layers)}}});
   return out;
 }
 

@@ -11,6 +11,8 @@ namespace {
 
 using detail::lower;
 
+std::string shown(std::string_view v) { return v.size() > 40 ? std::string(v.substr(0, 37)) + "..." : std::string(v); }
+
 Gpu to_gpu(const detail::GpuRow& r) {
   return Gpu{r.id, r.name, r.vendor, r.segment, r.memory_bytes, r.reported_bytes, r.usable_fraction, r.bandwidth_gbps};
 }
@@ -22,6 +24,8 @@ std::uint64_t Gpu::usable_bytes() const {
   return static_cast<std::uint64_t>(static_cast<double>(total) * usable_fraction);
 }
 
+std::string_view default_gpu_id() { return "rtx-4090"; }
+
 std::vector<Gpu> gpus() {
   std::vector<Gpu> out;
   out.reserve(detail::kGpuCount);
@@ -31,7 +35,7 @@ std::vector<Gpu> gpus() {
 
 Result<Gpu> find_gpu(std::string_view query) {
   const std::string q = lower(query);
-  if (q.empty()) return make_error(ErrorCode::MissingField, "gpu", "gpu: a GPU name is required");
+  if (q.empty()) return make_error(ErrorCode::MissingField, "gpu", {Msg::error_gpu_required, {{"field", OptionRef{"gpu"}}}});
   const Gpu* partial = nullptr;
   int partial_count = 0;
   const auto all = gpus();
@@ -49,8 +53,9 @@ Result<Gpu> find_gpu(std::string_view query) {
   if (partial_count == 1) return *partial;
   if (partial_count > 1)
     return make_error(ErrorCode::UnknownName, "gpu",
-                      "gpu: \"" + std::string(query) + "\" matches several GPUs (" + candidates + (partial_count > 6 ? ", …" : "") + ")");
-  return make_error(ErrorCode::UnknownName, "gpu", "gpu: unknown GPU \"" + std::string(query) + "\" (see `vramcalc gpus`)");
+                      {Msg::error_gpu_ambiguous,
+                       {{"field", OptionRef{"gpu"}}, {"value", shown(query)}, {"candidates", candidates + (partial_count > 6 ? ", …" : "")}}});
+  return make_error(ErrorCode::UnknownName, "gpu", {Msg::error_gpu_unknown, {{"field", OptionRef{"gpu"}}, {"value", shown(query)}}});
 }
 
 }  // namespace vram

@@ -52,12 +52,16 @@ std::string joined(const Table<E, N>& t) {
   return s;
 }
 
+// A value shown in a message: cut at 40 characters.
+std::string shown(std::string_view v) { return v.size() > 40 ? std::string(v.substr(0, 37)) + "..." : std::string(v); }
+
 template <class E, std::size_t N>
-Result<E> parse_in(const Table<E, N>& t, std::string_view id, std::string_view field, std::string_view what) {
+Result<E> parse_in(const Table<E, N>& t, std::string_view id, std::string_view field, Msg what) {
   for (const auto& [name, e] : t)
     if (name == id) return e;
   return make_error(ErrorCode::UnknownName, std::string(field),
-                    std::string(field) + ": unknown " + std::string(what) + " \"" + std::string(id) + "\" (one of: " + joined(t) + ")");
+                    {Msg::error_option_unknown_choice,
+                     {{"field", OptionRef{field}}, {"what", what}, {"value", shown(id)}, {"choices", joined(t)}}});
 }
 
 // GGUF tensor types and file recipes llama.cpp's quantize tool offers.
@@ -74,9 +78,7 @@ Result<WeightFormat> parse_weight_format(std::string_view raw) {
   const std::string id = lower(raw);
   auto bad = [&] {
     return make_error(ErrorCode::UnknownName, "dtype",
-                      "dtype: unknown weight format \"" + std::string(raw) +
-                          "\" (auto, fp32, fp16, bf16, fp8, int8, nf4, nf4-dq, fp4, int4, gptq-<bits>[-g<group>], "
-                          "awq-4[-g<group>], mxfp4, gguf:<TYPE>)");
+                      {Msg::error_option_unknown_weight_format, {{"field", OptionRef{"dtype"}}, {"value", shown(raw)}}});
   };
   if (id == "auto") return f;
   if (id == "fp32" || id == "float32") { f.kind = WeightKind::F32; f.bits = 32; return f; }
@@ -123,7 +125,7 @@ Result<WeightFormat> parse_weight_format(std::string_view raw) {
   return bad();
 }
 
-Result<KvKind> parse_kv_kind(std::string_view id) { return parse_in(kKv, lower(id), "kv_dtype", "KV cache dtype"); }
+Result<KvKind> parse_kv_kind(std::string_view id) { return parse_in(kKv, lower(id), "kv_dtype", Msg::what_kv_dtype); }
 std::string_view kv_kind_id(KvKind kind) { return id_of(kKv, kind); }
 
 std::string_view to_id(Runtime v) { return id_of(kRuntimes, v); }
@@ -135,22 +137,29 @@ std::string_view to_id(Checkpointing v) { return id_of(kCheckpointing, v); }
 std::string_view to_id(Fsdp v) { return id_of(kFsdp, v); }
 std::string_view to_id(Offload v) { return id_of(kOffload, v); }
 
-Result<Runtime> parse_runtime(std::string_view id, std::string_view field) { return parse_in(kRuntimes, lower(id), field, "runtime"); }
+Result<Runtime> parse_runtime(std::string_view id, std::string_view field) { return parse_in(kRuntimes, lower(id), field, Msg::what_runtime); }
 Result<AttentionImpl> parse_attention(std::string_view id, std::string_view field) {
-  return parse_in(kAttention, lower(id), field, "attention implementation");
+  return parse_in(kAttention, lower(id), field, Msg::what_attention);
 }
-Result<TrainMethod> parse_method(std::string_view id, std::string_view field) { return parse_in(kMethods, lower(id), field, "method"); }
+Result<TrainMethod> parse_method(std::string_view id, std::string_view field) { return parse_in(kMethods, lower(id), field, Msg::what_method); }
 Result<Optimizer> parse_optimizer(std::string_view id, std::string_view field) {
-  return parse_in(kOptimizers, lower(id), field, "optimizer");
+  return parse_in(kOptimizers, lower(id), field, Msg::what_optimizer);
 }
 Result<Precision> parse_precision(std::string_view id, std::string_view field) {
-  return parse_in(kPrecisions, lower(id), field, "precision");
+  return parse_in(kPrecisions, lower(id), field, Msg::what_precision);
 }
 Result<Checkpointing> parse_checkpointing(std::string_view id, std::string_view field) {
-  return parse_in(kCheckpointing, lower(id), field, "checkpointing mode");
+  return parse_in(kCheckpointing, lower(id), field, Msg::what_checkpointing);
 }
-Result<Fsdp> parse_fsdp(std::string_view id, std::string_view field) { return parse_in(kFsdp, lower(id), field, "FSDP mode"); }
-Result<Offload> parse_offload(std::string_view id, std::string_view field) { return parse_in(kOffload, lower(id), field, "offload target"); }
+Result<Fsdp> parse_fsdp(std::string_view id, std::string_view field) { return parse_in(kFsdp, lower(id), field, Msg::what_fsdp); }
+Result<Offload> parse_offload(std::string_view id, std::string_view field) { return parse_in(kOffload, lower(id), field, Msg::what_offload); }
+
+std::vector<std::string> weight_format_ids() {
+  std::vector<std::string> ids{"auto",   "fp32",   "fp16",   "bf16",   "fp8",   "int8",  "nf4",   "nf4-dq",
+                               "fp4",    "gptq-8", "gptq-4", "gptq-3", "gptq-2", "awq-4", "mxfp4"};
+  for (auto t : kGgufTypes) ids.push_back(std::string("gguf:") + std::string(t));
+  return ids;
+}
 
 std::vector<std::string> option_ids(std::string_view name) {
   std::vector<std::string> out;

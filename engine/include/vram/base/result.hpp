@@ -6,6 +6,8 @@
 #include <utility>
 #include <variant>
 
+#include "vram/base/message.hpp"
+
 namespace vram {
 
 enum class ErrorCode {
@@ -21,8 +23,10 @@ enum class ErrorCode {
 
 struct Error {
   ErrorCode code = ErrorCode::InvalidValue;
-  std::string field;    // the config field or option at fault ("num_attention_heads", "--batch")
-  std::string message;  // one line, names the field and what was expected
+  // What the user wrote that is at fault: an option id ("batch", spelled by each front end its own
+  // way), a config key path as written ("text_config.num_kv_heads"), a file or header name.
+  std::string field;
+  Message message;  // one line naming the field and what was expected (render() in a language)
 };
 
 template <class T>
@@ -42,8 +46,13 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
-[[nodiscard]] inline Error make_error(ErrorCode code, std::string field, std::string message) {
+[[nodiscard]] inline Error make_error(ErrorCode code, std::string field, Message message) {
   return Error{code, std::move(field), std::move(message)};
+}
+
+// The error's message in a language, option ids in a front end's spelling.
+[[nodiscard]] inline std::string render(const Error& e, const Catalog& catalog, Spelling spelling = Spelling::Engine) {
+  return render(e.message, catalog, spelling);
 }
 
 }  // namespace vram

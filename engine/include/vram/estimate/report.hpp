@@ -3,10 +3,16 @@
 #pragma once
 
 #include <array>
+#include <optional>
+#include <string_view>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <vector>
+
+#include "vram/base/formula.hpp"
+#include "vram/base/message.hpp"
+#include "vram/base/result.hpp"
 
 namespace vram {
 
@@ -55,10 +61,9 @@ class PhaseSet {
 
 struct LineItem {
   std::string id;            // stable id: weights, quant_metadata, kv_cache, activations, logits, …
-  std::string label_key;     // message-catalog key for the UI, "item.kv_cache"
   std::uint64_t bytes = 0;   // per GPU when several GPUs are used
-  std::string explain;       // "2 × 80 layers × 8 kv_heads × 128 head_dim × 8192 tokens × 1 seq × 2 B"
-  std::string source;        // where the formula comes from ("vLLM CacheConfig block_size 16", a paper, …)
+  Q formula;                 // value == bytes; its expression when explaining (base/formula.hpp)
+  Message source;            // where the formula comes from ("vLLM CacheConfig block_size 16", a paper, …)
   PhaseSet phases;           // phases during which the bytes are held
   bool approximate = false;  // modelled estimate, not an exact allocation
   bool cpu = false;          // held in CPU RAM (offload), not on the GPU
@@ -73,7 +78,9 @@ struct PhaseTotal {
 struct Fact {
   std::string id;       // "kv_pool_tokens", "max_concurrent_sequences", "trainable_params", …
   double value = 0;
-  std::string explain;
+  Q formula;            // how the value was computed, when it is a formula
+  Message note;         // what it means
+  bool bytes = false;   // the value is a byte count
 };
 
 struct Report {
@@ -84,19 +91,46 @@ struct Report {
   std::uint32_t gpus = 1;
   std::uint64_t cpu_bytes = 0;      // CPU RAM for offloaded items
   std::vector<Fact> facts;
-  std::vector<std::string> warnings;
+  std::vector<Message> warnings;
   bool approximate = false;
-  std::vector<std::string> approximate_reasons;
+  std::vector<Message> approximate_reasons;
 
-  [[nodiscard]] const LineItem* find(const std::string& id) const {
+  [[nodiscard]] const LineItem* find(std::string_view id) const {
     for (const auto& i : items)
       if (i.id == id) return &i;
     return nullptr;
   }
-  [[nodiscard]] std::uint64_t bytes_of(const std::string& id) const {
+  [[nodiscard]] std::uint64_t bytes_of(std::string_view id) const {
     const LineItem* i = find(id);
     return i ? i->bytes : 0;
   }
+  [[nodiscard]] const Fact* fact(std::string_view id) const {
+    for (const auto& f : facts)
+      if (f.id == id) return &f;
+    return nullptr;
+  }
+};
+
+// Adds items and facts to a report; every quantity is checked, and the first that overflowed
+// (a product of inputs above 2^62) becomes the estimate's error, naming the field it is blamed on.
+class ReportBuilder {
+ public:
+  explicit ReportBuilder(Report& r) : r_(r) {}
+  LineItem& add(std::string id, const Q& bytes, Message source, PhaseSet phases, bool approximate = false, bool cpu = false);
+  void fact(std::string id, const Q& value, Message note = {}, bool bytes = false);
+  void fact(std::string id, double value, Message note = {});
+  void warn(Message m) { r_.warnings.push_back(std::move(m)); }
+  // Checks a quantity that is not an item (a bound, an intermediate).
+  void check(const Q& q);
+  [[nodiscard]] const std::optional<Error>& error() const { return error_; }
+  // Phases, peak and totals (finalize); a phase above 2^62 bytes is an overflow blamed on the
+  // field of its largest item. Returns the first error met while building.
+  [[nodiscard]] std::optional<Error> finish();
+  [[nodiscard]] Report& report() { return r_; }
+
+ private:
+  Report& r_;
+  std::optional<Error> error_;
 };
 
 // Computes phases, peak, total and cpu_bytes from the items (composition code calls it last).

@@ -39,6 +39,10 @@ struct UrlState {
   std::vector<Error> ignored;    // every parameter dropped, `field` = its name in the link
 };
 
+// The manual form's dimension fields (config.json names of a Llama-style decoder), in form order;
+// a link's "manual" parameter may hold only these (and tie_word_embeddings).
+[[nodiscard]] const std::vector<std::string_view>& manual_form_fields();
+
 inline constexpr std::size_t kMaxUrlStateBytes = 64 * 1024;  // a fragment longer than this is refused
 inline constexpr std::size_t kMaxUrlConfigBytes = 8000;       // decoded pasted config carried in a link
 inline constexpr std::uint32_t kMaxUrlGpus = 4096;

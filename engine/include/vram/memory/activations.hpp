@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vram/base/dtype.hpp"
+#include "vram/base/formula.hpp"
 #include "vram/model/model.hpp"
 #include "vram/workload/workload.hpp"
 
@@ -46,34 +47,32 @@ struct ActivationOptions {
   std::uint64_t in_flight = 1;      // micro-batches whose activations are held (1F1B first stage: pp)
 };
 
+// One tensor autograd saves per layer: its elements and bytes per element, as formulas.
 struct ActivationTerm {
-  std::string name;
-  std::uint64_t elements = 0;
-  std::uint64_t bytes_per = 0;
+  Msg name = Msg::none;
+  Q bytes;                // elements × bytes per element
   bool tp_split = true;   // divided by TP; replicated ones only by sequence parallelism
 };
 
 struct LayerActivations {
   std::vector<ActivationTerm> terms;
-  std::uint64_t bytes = 0;          // after TP/SP division
-  std::uint64_t score_bytes = 0;    // s² terms (dropped by selective recomputation)
+  Q bytes;          // Σ terms after TP/SP division
+  Q score_bytes;    // the s² terms (dropped by selective recomputation)
 };
 
 struct ActivationEstimate {
   LayerActivations dense, moe;
   std::uint64_t dense_layers = 0, moe_layers = 0;  // held on this GPU
-  std::uint64_t adapter_bytes = 0;   // LoRA intermediates for the held layers
-  std::uint64_t final_bytes = 0;     // final norm (+ lm_head input when it is trained)
-  std::uint64_t saved_bytes = 0;     // held at the end of the forward, after checkpointing, all in-flight micro-batches
-  std::uint64_t recompute_bytes = 0; // one layer re-materialised during backward (full checkpointing)
-  std::string explain;
-  std::string recompute_explain;
-  std::string source;
-  std::vector<std::string> notes;
+  Q adapter_bytes;   // LoRA intermediates for the held layers
+  Q final_bytes;     // final norm (+ lm_head input when it is trained)
+  Q saved;           // held at the end of the forward, after checkpointing, all in-flight micro-batches
+  Q recompute;       // one layer re-materialised during backward (full checkpointing)
+  Message source;
+  std::vector<Message> notes;
 };
 
 // Saved tensors of one decoder layer (dense or MoE) for micro-batch b × seq s.
-[[nodiscard]] LayerActivations layer_activations(const ModelSpec& spec, const ActivationOptions& o, bool moe);
+[[nodiscard]] LayerActivations layer_activations(const ModelDescription& spec, const ActivationOptions& o, bool moe);
 [[nodiscard]] ActivationEstimate training_activations(const Model& model, const ActivationOptions& o);
 
 // Korthikanti et al. Table 2, 16-bit activations, no parallelism: s·b·h·(34 + 5·a·s/h) bytes per layer.
@@ -83,10 +82,9 @@ struct ActivationEstimate {
 }
 
 struct LogitsBytes {
-  std::uint64_t logits = 0;   // lm_head output (compute dtype) + fp32 log_softmax output saved by the loss
-  std::uint64_t upcast = 0;   // logits.float() copy alive while the loss runs (forward)
-  std::uint64_t grad = 0;     // fp32 gradient of the logits (+ its cast back to the compute dtype)
-  std::string explain, upcast_explain, grad_explain;
+  Q logits;   // lm_head output (compute dtype) + fp32 log_softmax output saved by the loss
+  Q upcast;   // logits.float() copy alive while the loss runs (forward)
+  Q grad;     // fp32 gradient of the logits (+ its cast back to the compute dtype)
 };
 
 // transformers 4.57 loss/loss_utils.py ForCausalLMLoss: logits = logits.float(); labels padded (no

@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "vram/base/dtype.hpp"
-#include "vram/model/model_spec.hpp"
+#include "vram/base/formula.hpp"
+#include "vram/model/description.hpp"
 #include "vram/base/result.hpp"
 #include "vram/workload/workload.hpp"
 
@@ -21,7 +23,7 @@ struct KvElement {
   KvKind kind = KvKind::F16;
   std::uint64_t block_bytes = 2;
   std::uint64_t block_elems = 1;
-  std::string name = "fp16";
+  std::string_view name = "fp16";
 };
 
 // Resolves `--kv-dtype`: auto = the weights' compute dtype (transformers DynamicCache stores what
@@ -48,7 +50,7 @@ struct KvWidth {
 // once per layer (vLLM MLAAttentionSpec, llama.cpp is_mla: V is a view of K). GQA/MQA: K and V of
 // num_kv_heads heads; with tensor parallelism vLLM shards KV heads and replicates them when
 // tp > num_kv_heads (max(1, kv_heads / tp) per GPU, vLLM ModelConfig.get_num_kv_heads).
-[[nodiscard]] KvWidth kv_width(const ModelSpec& spec, Runtime runtime, std::uint32_t tensor_parallel);
+[[nodiscard]] KvWidth kv_width(const ModelDescription& spec, Runtime runtime, std::uint32_t tensor_parallel);
 
 // Bytes one layer caches per token (K row + V row).
 [[nodiscard]] constexpr std::uint64_t kv_layer_bytes_per_token(const KvWidth& w, const KvElement& e) {
@@ -82,16 +84,17 @@ struct KvRequest {
 [[nodiscard]] std::uint64_t kv_layer_tokens(const LayerSpec& layer, const KvRequest& request);
 
 struct KvCacheBytes {
-  std::uint64_t bytes = 0;
-  std::uint64_t bytes_per_token = 0;  // all layers in range, one token of context (full layers)
-  std::string explain;
-  std::string source;
-  bool approximate = false;
+  Q bytes;      // the cache of layers [first, last) on one GPU
+  Q per_token;  // all layers in range, one token of context (full layers)
+  Message source;
 };
+
+// The tokens one layer holds, as a formula (kv_layer_tokens is its value).
+[[nodiscard]] Q kv_layer_tokens_q(const LayerSpec& layer, const KvRequest& request);
 
 // KV cache of decoder layers [first, last) on one GPU. T5 adds the cross-attention K/V over the
 // encoder tokens in every decoder layer (T5Attention with EncoderDecoderCache).
-[[nodiscard]] KvCacheBytes kv_cache_bytes(const ModelSpec& spec, const KvWidth& width, const KvElement& element,
+[[nodiscard]] KvCacheBytes kv_cache_bytes(const ModelDescription& spec, const KvWidth& width, const KvElement& element,
                                           const KvRequest& request, std::uint64_t first_layer, std::uint64_t last_layer);
 
 // vLLM pool capacity: whole blocks of block_size tokens (num_gpu_blocks = available // page bytes

@@ -39,14 +39,15 @@ struct LoraParams {
 // DoRA: one magnitude per output feature (peft/tuners/lora/dora.py DoraLinearLayer.update_layer).
 [[nodiscard]] constexpr std::uint64_t dora_magnitude_params(std::uint64_t d_out) { return d_out; }
 
-// PEFT TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING (peft/utils/constants.py) for a model type;
-// q_proj,v_proj when the type is not listed.
-[[nodiscard]] std::vector<std::string> peft_default_targets(std::string_view model_type);
+// PEFT's default target_modules for the model's architecture (its description's lora_targets:
+// peft/utils/constants.py TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING); q_proj,v_proj for
+// the generic path.
+[[nodiscard]] std::vector<std::string> peft_default_targets(const ModelDescription& spec);
 
 // Targets: "default" or "q_proj,v_proj" (the preset: PEFT's default mapping for the model type, so GPT-2
 // gets c_attn and Falcon query_key_value), "attention" (every attention projection), "all-linear"
 // (every Linear but the output layer, PEFT INCLUDE_LINEAR_LAYERS_SHORTHAND) or a comma list matched on
-// the module path suffix. Errors name --lora-rank / --lora-targets.
+// the module path suffix. Errors name the options lora_rank / lora_targets.
 [[nodiscard]] Result<LoraParams> lora_params(const Model& model, std::uint64_t rank, std::string_view targets, bool dora);
 
 // True when `group` is adapted by the target list (suffix match on the module name, PEFT style).

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "vram/base/dtype.hpp"
+#include "vram/base/formula.hpp"
 #include "vram/workload/workload.hpp"
 
 namespace vram {
@@ -35,13 +36,12 @@ struct TensorShape {
 };
 
 struct OptimizerStates {
-  std::uint64_t bytes = 0;
+  Q bytes;                                  // the states
   std::uint64_t states_per_param = 0;       // full-size states per element (before 8-bit / factoring)
-  std::uint64_t step_temporary_bytes = 0;   // transient buffers during optimizer.step()
-  std::string explain;
-  std::string temporary_explain;
-  std::string source;
-  std::vector<std::string> notes;
+  Q step_temporary;                         // transient buffers during optimizer.step()
+  Message source;
+  Message temporary_source;
+  std::vector<Message> notes;
 };
 
 // bitsandbytes Optimizer8bit: tensors with fewer than min_8bit_size elements keep 32-bit states

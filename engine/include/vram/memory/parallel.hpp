@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "vram/base/formula.hpp"
 #include "vram/model/model.hpp"
 #include "vram/base/result.hpp"
 #include "vram/workload/workload.hpp"
@@ -23,11 +24,10 @@ struct ShardPlan {
   bool states_offloaded = false;
   bool nvme = false;                // offload target is NVMe (not CPU RAM)
   bool deepspeed = false;           // ZeRO stage given (DeepSpeed engine), not FSDP/DDP
-  std::string mode;                 // "single GPU", "DDP", "ZeRO-2", "FSDP full_shard" …
 };
 
-// Validates and resolves the parallel layout; errors name --gpus, --zero, --fsdp, --tp, --pp,
-// --offload-optimizer, --offload-params.
+// Checks the options (the option table's ranges and rules, with the model) and resolves the
+// parallel layout; errors name the options (gpus, zero, fsdp, tp, pp, offload_*).
 [[nodiscard]] Result<ShardPlan> shard_plan(const Model& model, const TrainOptions& options);
 
 // Bytes of one rank's shard of `bytes` split `n` ways (flat partition, rounded up).
@@ -60,7 +60,7 @@ inline constexpr double kDeepSpeedCpuBufferFactor = 1.5;
 struct DeepSpeedEstimate {
   std::uint64_t gpu_bytes = 0;   // per GPU
   std::uint64_t cpu_bytes = 0;   // per node
-  std::string explain;
+  Q gpu, cpu;                    // the same, as the estimator's formulas
 };
 
 // estimate_zero2_model_states_mem_needs (current code, after PR #5099):

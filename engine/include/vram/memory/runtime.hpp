@@ -8,7 +8,8 @@
 #include <cstdint>
 #include <string>
 
-#include "vram/model/model_spec.hpp"
+#include "vram/base/formula.hpp"
+#include "vram/model/description.hpp"
 #include "vram/workload/workload.hpp"
 
 namespace vram {
@@ -48,11 +49,10 @@ inline constexpr std::uint64_t kVllmBlockSize = 16;  // vLLM CacheConfig.block_s
 // llama.cpp. gpustack/gguf-parser-go's default NonUMA VRAM platform footprint is 250 MiB.
 inline constexpr std::uint64_t kLlamaCppOverheadBytes = 250 * kMiB;
 
-// A transient buffer: bytes plus the formula.
+// A transient buffer: its bytes as a formula, and where the formula comes from.
 struct BufferBytes {
-  std::uint64_t bytes = 0;
-  std::string explain;
-  std::string source;
+  Q bytes;
+  Message source;
 };
 
 // Shape of the work one forward pass does on one GPU (heads and MLP width already divided by TP).
@@ -71,10 +71,14 @@ struct ForwardShape {
   std::uint64_t expert_intermediate = 0;  // routed expert width on this GPU
   std::uint64_t shared_intermediate = 0;  // shared expert(s) width on this GPU
   std::uint64_t compute_bytes = 2;  // bytes per activation element (compute dtype)
+  std::string_view compute_name = "bf16";
+  // The options the batch and the token count came from (overflows are blamed on them).
+  Field batch_field = option_field("batch");
+  Field tokens_field = option_field("context");
 };
 
-[[nodiscard]] ForwardShape forward_shape(const ModelSpec& spec, std::uint64_t batch, std::uint64_t tokens,
-                                         std::uint64_t compute_bytes, std::uint32_t tp);
+[[nodiscard]] ForwardShape forward_shape(const ModelDescription& spec, std::uint64_t batch, std::uint64_t tokens,
+                                         DType compute, std::uint32_t tp);
 
 // transformers prefill: the peak of one decoder layer (layers run one after another under
 // torch.no_grad, so only one layer's temporaries are alive), the larger of
@@ -93,16 +97,15 @@ struct ForwardShape {
 // last-token logits (`outputs.logits[:, -1, :].to(copy=True, dtype=torch.float32)`); a plain
 // forward over the prompt returns all b·s·V logits in compute dtype (no upcast in the model
 // forward since 4.45).
-[[nodiscard]] BufferBytes generation_logits(std::uint64_t batch, std::uint64_t vocab, std::uint64_t compute_bytes);
-[[nodiscard]] BufferBytes forward_logits(std::uint64_t batch, std::uint64_t tokens, std::uint64_t vocab,
-                                         std::uint64_t compute_bytes);
+[[nodiscard]] BufferBytes generation_logits(std::uint64_t batch, std::uint64_t vocab, DType compute);
+[[nodiscard]] BufferBytes forward_logits(std::uint64_t batch, std::uint64_t tokens, std::uint64_t vocab, DType compute);
 
 // vLLM profile run (gpu_worker.determine_available_memory): a dummy forward over
 // max_num_batched_tokens tokens with the flash-attention backend (no s² matrix); MoE layers use
 // the fused_moe workspaces (intermediate_cache1 T·k·2i, cache2 T·k·i, cache3 T·k·h); then a
 // sampler run over max_num_seqs rows of logits (compute dtype + fp32 logits + fp32 probs).
 [[nodiscard]] BufferBytes vllm_profile_activations(const ForwardShape& shape);
-[[nodiscard]] BufferBytes vllm_sampler_logits(std::uint64_t max_num_seqs, std::uint64_t vocab, std::uint64_t compute_bytes);
+[[nodiscard]] BufferBytes vllm_sampler_logits(std::uint64_t max_num_seqs, std::uint64_t vocab, DType compute);
 
 // llama.cpp compute buffer of one ubatch, after gguf-parser-go's structure (peers.md §5): layers
 // run serially so ggml-alloc reuses memory, and the buffer is the largest stage (all F32):

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vram/base/formula.hpp"
 #include "vram/model/model.hpp"
 #include "vram/workload/workload.hpp"
 
@@ -21,11 +22,11 @@ struct WeightBytes {
   std::uint64_t quant_metadata = 0;    // scales, zero points, absmax, SCB, … (0 for dense)
   std::uint64_t quantized_params = 0;  // parameters stored quantised
   std::uint64_t dense_params = 0;      // parameters kept in a dense dtype (embeddings, norms, …)
-  std::string explain_weights;
-  std::string explain_metadata;
-  std::string source;                  // convention followed ("bitsandbytes Linear8bitLt", …)
+  Q weights_formula;                   // = weights: Σ params × bytes per parameter, per storage kind
+  Q metadata_formula;                  // = quant_metadata: Σ elements × bytes, per metadata tensor
+  Message source;                      // convention followed ("bitsandbytes Linear8bitLt", …)
   bool approximate = false;
-  std::vector<std::string> notes;
+  std::vector<Message> notes;
 
   [[nodiscard]] std::uint64_t total() const { return weights + quant_metadata; }
 };
@@ -52,17 +53,5 @@ struct Weights {
 };
 [[nodiscard]] Result<std::shared_ptr<const Weights>> weights_of(const Model& model, const WeightFormat& format);
 
-// Supported ids for dropdowns: dense dtypes, bnb, gptq/awq bit widths, mxfp4, GGUF types.
-[[nodiscard]] std::vector<std::string> weight_format_ids();
-
-// ggml tensor type traits (ggml/src/ggml-common.h block structs): elements per block and bytes
-// per block. Returns false for an unknown type name ("Q4_K", "IQ3_S", "F16" …).
-struct GgmlTypeTraits {
-  std::string_view name;
-  std::uint64_t block = 1;        // elements per block
-  std::uint64_t block_bytes = 4;  // bytes per block
-  bool quantized = false;
-};
-[[nodiscard]] bool ggml_type_traits(std::string_view name, GgmlTypeTraits& out);
 
 }  // namespace vram

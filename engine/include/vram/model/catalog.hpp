@@ -25,6 +25,12 @@ struct CatalogModel {
 // ("https://huggingface.co/Qwen/Qwen2.5-7B-Instruct/tree/main").
 [[nodiscard]] Result<CatalogModel> find_catalog_model(std::string_view id_or_url);
 
+// A Hub repo id as the Hub accepts it (huggingface_hub validate_repo_id): "name" or "org/name", each
+// part 1–96 characters of [A-Za-z0-9_.-] that starts and ends with a letter, digit or '_', without
+// "--" or "..", not ending in ".git". Refuses "." and ".." segments, which would name a path
+// outside any repo.
+[[nodiscard]] bool valid_repo_id(std::string_view id);
+
 // "org/name" from an id or a Hub URL; empty if it does not look like one.
 [[nodiscard]] std::string normalize_model_id(std::string_view id_or_url);
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "vram/model/model_spec.hpp"
+#include "vram/model/description.hpp"
 
 namespace vram {
 
@@ -36,7 +36,6 @@ enum class Role : std::uint8_t {
 // One repeated block: a decoder layer kind (dense / MoE), an encoder block, a T5 first block …
 struct Block {
   std::string name;       // "layers.0" style path of the first instance (HF naming)
-  std::string label;      // "decoder layer (MoE)"
   std::uint64_t count = 0;
   std::uint64_t first_index = 0;
   bool moe = false;
@@ -100,6 +99,6 @@ struct Inventory {
   [[nodiscard]] std::vector<NamedCount> summary() const;
 };
 
-[[nodiscard]] Result<Inventory> build_inventory(const ModelSpec& spec);
+[[nodiscard]] Result<Inventory> build_inventory(const ModelDescription& spec);
 
 }  // namespace vram

@@ -5,14 +5,14 @@
 #include <string_view>
 
 #include "vram/model/inventory.hpp"
-#include "vram/model/model_spec.hpp"
+#include "vram/model/description.hpp"
 
 namespace vram {
 
 struct WeightMemo;  // weights.cpp
 
 struct Model {
-  ModelSpec spec;
+  ModelDescription spec;
   Inventory inventory;
   // Weight bytes and layout are pure functions of (model, format); sweeps and inverse solves
   // evaluate thousands of estimates of one model, so weights.cpp memoises them here.

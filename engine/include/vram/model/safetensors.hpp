@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "vram/model/model_spec.hpp"
+#include "vram/model/description.hpp"
 
 namespace vram {
 
@@ -27,11 +27,11 @@ struct StoredTensors {
   std::uint64_t quant_metadata_bytes = 0;  // scales, zeros, absmax, SCB, g_idx … (by tensor name)
   std::uint64_t mtp_bytes = 0;        // tensors of multi-token-prediction layers (model.layers.<L>)
   std::vector<StoredDtype> by_dtype;
-  std::vector<std::string> notes;
+  std::vector<Message> notes;
 };
 
 // Each element of `headers` is one file's header JSON text. `spec` supplies the quantisation bits
 // (to unpack int32-packed weights) and num_layers (to recognise MTP layers); errors name the file.
-[[nodiscard]] Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& headers, const ModelSpec& spec);
+[[nodiscard]] Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& headers, const ModelDescription& spec);
 
 }  // namespace vram

@@ -26,6 +26,8 @@ struct Gpu {
 };
 
 [[nodiscard]] std::vector<Gpu> gpus();
+// The card the page and the widget start with (and the embed snippet leaves out when unchanged).
+[[nodiscard]] std::string_view default_gpu_id();
 // By id ("h100-sxm"), exact name, or a unique case-insensitive fragment ("4090", "H200 NVL").
 [[nodiscard]] Result<Gpu> find_gpu(std::string_view query);
 

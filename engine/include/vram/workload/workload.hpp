@@ -34,6 +34,9 @@ struct WeightFormat {
   std::string id;                  // canonical id as given: "auto", "bf16", "nf4", "gguf:Q4_K_M" …
 };
 
+// The weight format ids the page offers: dense dtypes, bnb, gptq/awq bit widths, mxfp4, GGUF types.
+[[nodiscard]] std::vector<std::string> weight_format_ids();
+
 // "auto", "fp32", "fp16", "bf16", "fp8", "int8", "nf4", "nf4-dq", "fp4", "int4" (= nf4),
 // "gptq-4", "gptq-4-g128", "awq-4", "mxfp4", "gguf:Q4_K_M".
 [[nodiscard]] Result<WeightFormat> parse_weight_format(std::string_view id);
@@ -67,6 +70,9 @@ struct InferenceOptions {
   // Exact checkpoint bytes read from safetensors headers (0 = size the weights from the config).
   std::uint64_t stored_weight_bytes = 0;
   std::uint64_t stored_quant_metadata_bytes = 0;
+  // The GPU the workload runs on (an id of the GPU table, "" = none chosen): runtimes that size
+  // themselves from the card (vLLM's KV pool) read its usable memory unless gpu_memory_bytes is given.
+  std::string gpu;
 };
 
 enum class TrainMethod : std::uint8_t { Full, Lora, Qlora };
@@ -110,6 +116,7 @@ struct TrainOptions {
   std::uint32_t pipeline_parallel = 1;
   bool sequence_parallel = false;
   std::int64_t overhead_bytes = -1;     // CUDA context + framework; -1 = default
+  std::string gpu;                      // the GPU trained on (an id of the GPU table, "" = none chosen)
 };
 
 // Stable ids ("adamw", "amp_bf16", "selective", …) and their parsers; parse errors name `field`.

@@ -1,5 +1,7 @@
-// ModelSpec: an architecture-neutral description of a Hugging Face model, parsed from config.json.
-// Everything downstream (parameter inventory, KV cache, activations) reads only this struct.
+// ModelDescription: an architecture-neutral description of a Hugging Face model, parsed from
+// config.json by its architecture's reader (model/architecture.hpp). Everything downstream
+// (parameter inventory, KV cache, activations) reads only this struct and its architecture's
+// description — never a model_type string.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "vram/base/dtype.hpp"
+#include "vram/base/message.hpp"
 #include "vram/base/result.hpp"
 
 namespace vram {
@@ -115,10 +118,33 @@ struct QuantSpec {
   std::vector<std::uint64_t> weight_block_size; // fp8 block scales, e.g. [128,128]
 };
 
-struct ModelSpec {
+struct Architecture;  // model/architecture.hpp
+
+// What sits on top of the base model in the checkpoint's class (architectures[0]).
+enum class HeadKind : std::uint8_t {
+  CausalLm,     // …ForCausalLM: lm_head over the vocabulary
+  Seq2Seq,      // T5ForConditionalGeneration
+  MaskedLm,     // BertForMaskedLM
+  Pretraining,  // BertForPreTraining: MLM + next-sentence head
+  SeqCls,       // …ForSequenceClassification / MultipleChoice: pooled classifier
+  TokenCls,     // …ForTokenClassification
+  Qa,           // …ForQuestionAnswering
+  Base,         // the bare base model (…Model)
+};
+
+// An integer field as the config wrote it: overflow errors name the key the user wrote, alias and
+// nesting included ("text_config.n_embd").
+struct ReadKey {
+  std::string path;
+  std::uint64_t value = 0;
+};
+
+struct ModelDescription {
   std::string model_type;       // as in config.json (after text_config unwrapping)
   std::string architecture;     // architectures[0] (the full checkpoint class)
   std::string outer_model_type; // model_type of a multimodal wrapper (gemma3), else empty
+  const Architecture* arch = nullptr;        // the description of model_type; null for the generic path
+  const Architecture* outer_arch = nullptr;  // the multimodal wrapper's description, if modelled
   bool generic = false;         // unknown model_type estimated through the generic decoder path
 
   std::uint64_t vocab_size = 0;
@@ -158,7 +184,7 @@ struct ModelSpec {
   bool embed_scale_buffer = false;         // Gemma-3 scaled embedding stores its scale as a buffer
   bool bert_position_buffers = false;      // BERT position_ids + token_type_ids (int64)
   bool pooler = false;                     // BertModel pooler (AutoModel view only)
-  std::string head;                        // full-class head: "causal_lm", "masked_lm", "seq_cls", "pretraining", "seq2seq", "base"
+  HeadKind head = HeadKind::CausalLm;      // the full checkpoint class's head (architectures[0])
   std::uint64_t num_labels = 2;
 
   std::vector<LayerSpec> layers;           // one per decoder layer
@@ -174,7 +200,13 @@ struct ModelSpec {
 
   bool hf_view_uses_full_class = false;    // config auto_map names an AutoModelFor* class
   bool approximate = false;
-  std::vector<std::string> warnings;
+  std::vector<Message> warnings;
+  std::vector<ReadKey> read_keys;          // every integer field read, in reading order
+
+  // The config key that holds `value` (the first read), else the key of the largest value read:
+  // what an overflow of a product of config dimensions is blamed on.
+  [[nodiscard]] std::string key_for(std::uint64_t value) const;
+  [[nodiscard]] bool encoder_only() const;
 
   [[nodiscard]] std::uint64_t q_dim() const { return num_heads * head_dim; }
   [[nodiscard]] std::uint64_t kv_dim() const { return num_kv_heads * head_dim; }
@@ -182,9 +214,9 @@ struct ModelSpec {
 
 // Parses config.json text. Errors name the field (`num_attention_heads`) and, for malformed JSON,
 // the line and column.
-[[nodiscard]] Result<ModelSpec> parse_config(std::string_view json_text);
+[[nodiscard]] Result<ModelDescription> parse_config(std::string_view json_text);
 
-// The model types with a dedicated parser, in the order they are listed in the docs.
-[[nodiscard]] const std::vector<std::string>& supported_model_types();
+// The model types with an architecture description (model/arch/), sorted.
+[[nodiscard]] std::vector<std::string> supported_model_types();
 
 }  // namespace vram
