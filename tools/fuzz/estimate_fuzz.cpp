@@ -14,7 +14,7 @@
 #include "fuzz_checks.hpp"
 #include "vram/model/catalog.hpp"
 #include "vram/estimate/estimate.hpp"
-#include "vram/base/explain.hpp"
+#include "vram/base/formula.hpp"
 #include "vram/estimate/solve.hpp"
 #include "vram/workload/options.hpp"
 
@@ -67,8 +67,7 @@ void run_inference(FuzzedDataProvider& in, const Model& model, const std::map<st
       [&](std::string_view k) -> std::optional<std::string> {
         auto it = kv.find(std::string(k));
         return it == kv.end() ? std::nullopt : std::optional<std::string>(it->second);
-      },
-      [](std::string_view k) { return "--" + std::string(k); });
+      });
   fuzz::check_if_error(opts);
   if (!opts) return;
   auto report = estimate_inference(model, opts.value());
@@ -104,8 +103,7 @@ void run_training(FuzzedDataProvider& in, const Model& model, const std::map<std
       [&](std::string_view k) -> std::optional<std::string> {
         auto it = kv.find(std::string(k));
         return it == kv.end() ? std::nullopt : std::optional<std::string>(it->second);
-      },
-      [](std::string_view k) { return std::string(k); });
+      });
   fuzz::check_if_error(opts);
   if (!opts) return;
   auto report = estimate_training(model, opts.value());
@@ -150,10 +148,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                                   : keys[in.ConsumeIntegralInRange<std::size_t>(0, keys.size() - 1)];
     kv[key] = value_from(in);
   }
-  // Half the inputs skip the explanation strings, as sweeps and solves do (explain.hpp): the
-  // arithmetic is the same and runs several times faster; the other half formats every formula.
-  std::optional<QuietExplain> quiet;
-  if (in.ConsumeBool()) quiet.emplace();
+  // Half the inputs build no explanations, as sweeps and solves do (base/formula.hpp): the
+  // arithmetic is the same and runs several times faster; the other half builds every formula.
+  const ExplainScope scope(!in.ConsumeBool());
   if (training) {
     run_training(in, *model, kv);
   } else {

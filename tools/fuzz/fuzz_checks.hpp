@@ -20,6 +20,7 @@ namespace vram::fuzz {
 inline void check_error(const Error& e) {
   VRAM_FUZZ_CHECK(!e.field.empty());
   VRAM_FUZZ_CHECK(!e.message.empty());
+  VRAM_FUZZ_CHECK(!render(e, english_catalog()).empty());
 }
 
 template <class T>
@@ -43,6 +44,8 @@ inline void check_report(const Report& r) {
   for (const auto& item : r.items) {
     VRAM_FUZZ_CHECK(!item.id.empty());
     VRAM_FUZZ_CHECK(item.bytes < kWrapped);
+    VRAM_FUZZ_CHECK(item.formula.value() == item.bytes);  // the explanation is the arithmetic
+    VRAM_FUZZ_CHECK(!item.formula.overflowed());
     if (item.cpu) cpu = add(cpu, item.bytes);
   }
   VRAM_FUZZ_CHECK(cpu == r.cpu_bytes);
