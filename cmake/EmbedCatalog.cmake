@@ -21,7 +21,7 @@ function(vram_embed_catalog out_cpp)
     file(READ ${cfg_path} cfg)
     # JSON strings cannot hold raw newlines, so dropping newlines and indentation is safe.
     string(REGEX REPLACE "\n[ \t]*" "" cfg "${cfg}")
-    # Drop the space after separators too; tests/catalog_test.cpp checks every embedded config
+    # Drop the space after separators too; tests/model/catalog_test.cpp checks every embedded config
     # still parses to exactly the file's JSON (a string value containing ", " would fail there).
     string(REPLACE "\": " "\":" cfg "${cfg}")
     string(REPLACE ", " "," cfg "${cfg}")
