@@ -2,7 +2,7 @@
 // units (integer bytes as Numbers), errors as {ok:false, error:{code, field, message}}.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadEngine } from './engine.mjs';
+import { loadEngine, EN_MESSAGES, tabDefaults } from './engine.mjs';
 
 let M;
 before(async () => {
@@ -97,39 +97,111 @@ test('the manual-dimensions config the page builds is accepted', () => {
   assert.equal(r.value.totalParams, 8030261248); // Llama-3.1-8B's dimensions → its count
 });
 
-// Contract functions still to come: when present, they must keep the result shapes.
-test('options() when present: lists of {id} and defaults', (t) => {
-  if (typeof M.options !== 'function') return t.skip('options() not in this build yet');
+test('options(): the option tables, the tabs, the default GPU, the manual fields and the limits', () => {
   const o = M.options();
-  const v = 'ok' in o ? o.value : o;
-  assertCamelKeys(v.defaults ?? {});
-  for (const k of ['dtypes', 'kvDtypes', 'runtimes', 'attentions', 'optimizers', 'precisions', 'checkpointings', 'methods', 'loraTargets', 'zeroStages'])
-    assert.ok(Array.isArray(v[k]) && v[k].length && v[k].every((o) => typeof o.id === 'string' || typeof o.id === 'number'), `options().${k}`);
-  // every default names an id that is in its list (the page's dropdowns start on a real option)
-  const lists = { dtype: 'dtypes', kvDtype: 'kvDtypes', runtime: 'runtimes', attn: 'attentions', method: 'methods', optimizer: 'optimizers', precision: 'precisions', checkpointing: 'checkpointings', loraTargets: 'loraTargets' };
-  for (const mode of ['inference', 'train'])
-    for (const [k, val] of Object.entries(v.defaults[mode]))
-      if (lists[k]) assert.ok(v[lists[k]].some((o) => o.id === val), `defaults.${mode}.${k}=${val} is in options().${lists[k]}`);
+  assertCamelKeys(o);
+  assert.deepEqual(Object.keys(o).sort(), ['defaultGpu', 'inference', 'limits', 'manualFields', 'tabs', 'train']);
+  const types = ['uint', 'int', 'number', 'bool', 'choice', 'text', 'weight_format'];
+  for (const mode of ['inference', 'train']) {
+    assert.ok(Array.isArray(o[mode]) && o[mode].length >= 10, `options().${mode}`);
+    const ids = new Set();
+    for (const d of o[mode]) {
+      const what = `${mode}.${d.id}`;
+      assert.ok(isCamel(d.id) && !ids.has(d.id), what);
+      ids.add(d.id);
+      assert.ok(types.includes(d.type), `${what}: type ${d.type}`);
+      assert.ok(d.label && typeof d.help === 'string' && d.help.length > 3, `${what}: label and help rendered`);
+      assert.equal(typeof d.link, 'boolean', `${what}: link`);
+      if (['uint', 'int', 'number'].includes(d.type)) {
+        assert.ok(d.min <= d.default && d.default <= d.max && d.step > 0, `${what}: ${d.min} ≤ ${d.default} ≤ ${d.max}, step ${d.step}`);
+        if (d.type !== 'number') assert.ok(Number.isInteger(d.min) && Number.isInteger(d.max) && d.step === 1, `${what}: whole numbers`);
+      } else assert.ok(!('min' in d) && !('max' in d), `${what}: no range`);
+      if (d.type === 'choice' || d.type === 'weight_format') assert.ok(d.choices.includes(d.default), `${what}: default ${d.default} is a choice`);
+      if (d.type === 'bool') assert.equal(typeof d.default, 'boolean', what);
+      if (d.shownWhen) {
+        const on = o[mode].find((x) => x.id === d.shownWhen.option);
+        assert.ok(on?.choices?.includes(d.shownWhen.value), `${what}: shown when ${JSON.stringify(d.shownWhen)}`);
+      }
+    }
+  }
+  assert.deepEqual(o.tabs.map((t) => t.id), ['inference', 'serving', 'finetune', 'training']);
+  for (const t of o.tabs) {
+    assert.ok(['inference', 'train'].includes(t.mode) && t.label, t.id);
+    const table = o[t.mode];
+    // every knob is an option of its mode; the defaults name every option, each one valid
+    for (const k of t.knobs) assert.ok(table.some((d) => d.id === k), `tab ${t.id}: knob ${k}`);
+    assert.deepEqual(Object.keys(t.defaults).sort(), table.map((d) => d.id).sort(), `tab ${t.id}: defaults`);
+    for (const d of table) {
+      const v = t.defaults[d.id];
+      if (d.choices && d.type !== 'text') assert.ok(d.choices.includes(v), `tab ${t.id}: ${d.id}=${v}`);
+      if ('min' in d) assert.ok(d.min <= v && v <= d.max, `tab ${t.id}: ${d.id}=${v}`);
+    }
+  }
+  assert.equal(o.tabs.find((t) => t.id === 'serving').defaults.runtime, 'vllm', 'Serving starts on vLLM');
+  assert.equal(o.tabs.find((t) => t.id === 'finetune').defaults.method, 'lora', 'Fine-tune starts on LoRA');
+  assert.ok(M.gpus().some((g) => g.id === o.defaultGpu), `defaultGpu ${o.defaultGpu} is a GPU`);
+  assert.ok(o.manualFields.includes('hidden_size') && o.manualFields.every((f) => /^[a-z_]+$/.test(f)), 'manual fields are config keys');
+  for (const [k, v] of Object.entries(o.limits)) assert.ok(Number.isSafeInteger(v) && v > 0, `limits.${k}`);
 });
 
-test('gpus() when present: memory in integer bytes', (t) => {
-  if (typeof M.gpus !== 'function') return t.skip('gpus() not in this build yet');
-  const g = M.gpus();
-  const list = Array.isArray(g) ? g : g.value;
+test('gpus(): memory in integer bytes', () => {
+  const list = M.gpus();
   assert.ok(list.length > 10);
   for (const x of list) {
     assertCamelKeys(x);
+    assert.deepEqual(Object.keys(x).sort(), ['bandwidthGbps', 'id', 'memoryBytes', 'name', 'segment', 'usableBytes', 'vendor']);
     assert.ok(isByteCount(x.memoryBytes) && isByteCount(x.usableBytes) && x.usableBytes <= x.memoryBytes, x.id);
   }
 });
 
-test('inference() when present: a Report with items whose bytes are integers', (t) => {
-  if (typeof M.inference !== 'function' || typeof M.options !== 'function') return t.skip('inference() not in this build yet');
-  const o = M.options();
-  const defaults = ('ok' in o ? o.value : o).defaults.inference;
-  const r = M.inference(M.catalogConfig('meta-llama/Llama-3.1-8B-Instruct').value, defaults);
+test('inference(): a Report with items whose bytes are integers', () => {
+  const r = M.inference(M.catalogConfig('meta-llama/Llama-3.1-8B-Instruct').value, tabDefaults(M, 'inference'));
   assert.equal(r.ok, true, JSON.stringify(r.error));
   assertCamelKeys(r.value);
+  assert.deepEqual(Object.keys(r.value).sort(), ['approximate', 'approximateReasons', 'cpuBytes', 'facts', 'gpus', 'items', 'peakPhase', 'phases', 'totalBytes', 'warnings']);
   assert.ok(isByteCount(r.value.totalBytes));
-  for (const it of r.value.items) assert.ok(isByteCount(it.bytes) && typeof it.explain === 'string', it.id);
+  for (const it of r.value.items) {
+    assert.ok(isByteCount(it.bytes) && typeof it.explain === 'string', it.id);
+    assert.equal(it.explain, it.result ? `${it.formula} = ${it.result}` : it.formula, `${it.id}: explain = "formula = result"`);
+  }
+});
+
+test('an option error names the engine option id; its message spells the option the JS way', () => {
+  const r = M.inference(M.catalogConfig('meta-llama/Llama-3.1-8B-Instruct').value, { kvDtype: 'nope' });
+  assert.equal(r.ok, false);
+  assert.equal(r.error.field, 'kv_dtype');
+  assert.ok(r.error.message.includes('kvDtype') && !r.error.message.includes('kv_dtype'), r.error.message);
+});
+
+test('sweep(): context, batch and seq axes; a bad axis or range is a named error', () => {
+  const cfg = M.catalogConfig('Qwen/Qwen3-0.6B').value;
+  for (const [axis, tab, from, to] of [['context', 'inference', 512, 0], ['batch', 'inference', 1, 64], ['seq', 'training', 128, 0]]) {
+    const r = M.sweep(cfg, axis, tabDefaults(M, tab), from, to, 8);
+    assert.equal(r.ok, true, `${axis}: ${JSON.stringify(r.error)}`);
+    assert.equal(r.value.x.length, 8);
+    assert.equal(r.value.x[0], from);
+    assert.ok(r.value.totalBytes.every(isByteCount) && r.value.totalBytes.at(-1) > r.value.totalBytes[0], axis);
+  }
+  for (const [axis, from, to, points] of [['width', 1, 8, 8], ['context', 0, 8, 8], ['context', 8, 4, 8], ['batch', 1, 8, 1]]) {
+    const r = M.sweep(cfg, axis, {}, from, to, points);
+    assert.equal(r.ok, false, `${axis} ${from}..${to} × ${points}`);
+    assert.ok(r.error.message.length > 10, 'the message says what is expected');
+  }
+});
+
+test('setMessages(): messages render from the catalog handed over, indexed in en.json order', () => {
+  const ids = Object.keys(EN_MESSAGES);
+  try {
+    M.setMessages(ids.map((id) => `<${id}>`)); // every template is its own id
+    const o = M.options();
+    for (const d of [...o.inference, ...o.train]) assert.match(d.label, /^<option\.[a-z_]+\.label>$/, d.id);
+    assert.equal(o.tabs.find((t) => t.id === 'serving').label, '<tab.serving>');
+    const bad = M.catalogConfig('nobody/nothing');
+    assert.ok(ids.includes(bad.error.message.slice(1, -1)), bad.error.message);
+    M.setMessages([]);
+    assert.equal(M.catalogConfig('nobody/nothing').error.message, '', 'no catalog: empty messages');
+  } finally {
+    M.setMessages(Object.values(EN_MESSAGES));
+  }
+  assert.equal(M.options().tabs[0].label, EN_MESSAGES['tab.inference']);
 });
