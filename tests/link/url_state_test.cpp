@@ -13,6 +13,7 @@
 
 #include "link/form_urlencoded.hpp"
 #include "vram/link/url_state.hpp"
+#include "vram/model/model.hpp"
 
 namespace {
 
@@ -283,4 +284,23 @@ TEST_CASE("url_state: only an oversized fragment fails as a whole", "[url_state]
   REQUIRE(s.ignored.size() == 1);
   CHECK(vram::test::english(s.ignored[0]).find("aaa\"") == std::string::npos);
   CHECK(vram::test::english(s.ignored[0]).size() < 120);
+}
+
+TEST_CASE("manual_config: the form's fields become a config of the form's architecture", "[url_state]") {
+  // Oracle: Llama-3.1-8B's config.json dimensions give transformers' 8,030,261,248 parameters
+  // (tests/data/reference_params.json); the form's empty fields are left to the config's defaults.
+  auto c = vram::manual_config(R"({"hidden_size":4096,"num_hidden_layers":"32","num_attention_heads":32,"num_key_value_heads":8,)"
+                               R"("intermediate_size":14336,"vocab_size":128256,"max_position_embeddings":131072,"head_dim":"","tie_word_embeddings":false})");
+  REQUIRE(c.ok());
+  auto m = vram::load_model(c.value());
+  REQUIRE(m.ok());
+  CHECK(m.value().inventory.total_params == 8030261248ULL);
+  CHECK(c.value().find("head_dim") == std::string::npos);
+
+  auto unknown = vram::manual_config(R"({"hidden_size":64,"rope_theta":1})");
+  REQUIRE(!unknown.ok());
+  CHECK(unknown.error().field == "manual");
+  auto negative = vram::manual_config(R"({"hidden_size":-1})");
+  REQUIRE(!negative.ok());
+  CHECK(!vram::manual_config("[1]").ok());
 }

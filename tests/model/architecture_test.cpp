@@ -78,6 +78,13 @@ TEST_CASE("every model_type and alias resolves to exactly one description", "[ar
   }
   CHECK(seen.size() >= 30);
   CHECK(vram::find_architecture("no_such_type") == nullptr);
+  // The manual form stands for exactly one description, a plain decoder.
+  std::size_t forms = 0;
+  for (const vram::Architecture* a : vram::architectures()) forms += a->manual_form ? 1 : 0;
+  CHECK(forms == 1);
+  CHECK(vram::manual_form_architecture().manual_form);
+  CHECK(vram::manual_form_architecture().topology == vram::Topology::Decoder);
+  CHECK(!vram::manual_form_architecture().multimodal_wrapper);
 }
 
 TEST_CASE("no source outside the architecture table names a model_type", "[architecture]") {

@@ -6,6 +6,7 @@
 
 #include "link/form_urlencoded.hpp"
 #include "base/json_reader.hpp"
+#include "vram/model/architecture.hpp"
 #include "vram/model/catalog.hpp"
 #include "vram/workload/gpus.hpp"
 #include "vram/workload/option_table.hpp"
@@ -322,11 +323,34 @@ void read_model(const std::vector<const RawPair*>& first, UrlState& s) {
 
 }  // namespace
 
+const std::vector<std::string_view>& model_sources() {
+  static const std::vector<std::string_view> v(kSources.begin(), kSources.end());
+  return v;
+}
+
 const std::vector<std::string_view>& manual_form_fields() {
   static const std::vector<std::string_view> f{"hidden_size",       "num_hidden_layers", "num_attention_heads",
                                                "num_key_value_heads", "intermediate_size", "vocab_size",
                                                "max_position_embeddings", "head_dim"};
   return f;
+}
+
+Result<std::string> manual_config(const std::string& fields_json) {
+  auto checked = manual_fields(fields_json, "manual");
+  if (!checked) return checked.error();
+  const detail::Json fields = detail::Json::parse(checked.value());
+  detail::Json cfg = detail::Json::object();
+  cfg["model_type"] = std::string(manual_form_architecture().model_type);
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    const detail::Json& v = it.value();
+    if (v.is_string()) {
+      const std::string& digits = v.get_ref<const std::string&>();
+      if (!digits.empty()) cfg[it.key()] = std::stoull(digits);  // ≤ 13 digits (manual_fields)
+    } else {
+      cfg[it.key()] = v;
+    }
+  }
+  return cfg.dump();
 }
 
 Result<UrlState> decode_url_state(std::string_view fragment) {

@@ -25,4 +25,13 @@ const Architecture* find_architecture(std::string_view model_type) {
   return nullptr;
 }
 
+const Architecture& manual_form_architecture() {
+  static const Architecture& form = [] () -> const Architecture& {
+    for (const Architecture* a : architectures())
+      if (a->manual_form) return *a;
+    return *architectures().front();  // unreachable while arch/llama.cpp sets it (tests/model/architecture_test.cpp)
+  }();
+  return form;
+}
+
 }  // namespace vram

@@ -124,6 +124,12 @@ Result<Value> Session::safetensors(const std::string& config, const std::vector<
   return view_safetensors(st.value(), *m.value(), ViewStyle{catalog_, spelling_});
 }
 
+Result<Value> Session::manual_config(const std::string& fields_json) {
+  auto c = vram::manual_config(fields_json);
+  if (!c) return c.error();
+  return Value(c.value());
+}
+
 Result<Value> Session::decode_url_state(std::string_view fragment) {
   auto r = vram::decode_url_state(fragment);
   if (!r) return r.error();

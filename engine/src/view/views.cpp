@@ -248,6 +248,7 @@ Value view_options(const ViewStyle& s) {
     return x;
   }));
   o.set("default_gpu", default_gpu_id());
+  o.set("sources", list(model_sources(), [](std::string_view f) { return Value(f); }));
   o.set("manual_fields", list(manual_form_fields(), [](std::string_view f) { return Value(f); }));
   o.set("limits", Value::object()
                       .set("config_bytes", static_cast<std::uint64_t>(detail::kMaxConfigBytes))

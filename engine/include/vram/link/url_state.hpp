@@ -39,9 +39,16 @@ struct UrlState {
   std::vector<Error> ignored;    // every parameter dropped, `field` = its name in the link
 };
 
+// Where a model comes from, as a link names it (`source`): catalog, hub, paste, manual.
+[[nodiscard]] const std::vector<std::string_view>& model_sources();
+
 // The manual form's dimension fields (config.json names of a Llama-style decoder), in form order;
 // a link's "manual" parameter may hold only these (and tie_word_embeddings).
 [[nodiscard]] const std::vector<std::string_view>& manual_form_fields();
+// The config.json text the manual form's fields stand for (a JSON object of manual_form_fields
+// values — numbers, digit strings or "" for a field left empty — and tie_word_embeddings): the
+// fields given, read as the architecture the form stands for (model/architecture.hpp).
+[[nodiscard]] Result<std::string> manual_config(const std::string& fields_json);
 
 inline constexpr std::size_t kMaxUrlStateBytes = 64 * 1024;  // a fragment longer than this is refused
 inline constexpr std::size_t kMaxUrlConfigBytes = 8000;       // decoded pasted config carried in a link

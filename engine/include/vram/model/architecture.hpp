@@ -90,6 +90,8 @@ struct Architecture {
   std::string_view text_model_type = {};
   void (*read_vision)(detail::FieldReader& vision_config, ModelDescription& d) = nullptr;
   void (*build_vision)(detail::InventoryBuilder& b) = nullptr;
+  // The layout the page's manual-dimensions form stands for (exactly one description sets it).
+  bool manual_form = false;
 };
 
 // Each file in engine/src/model/arch/ defines `extern const ArchitectureFamily arch_<file>`; the
@@ -100,5 +102,7 @@ using ArchitectureFamily = std::vector<Architecture>;
 [[nodiscard]] const Architecture* find_architecture(std::string_view model_type);
 // Every description, in file order.
 [[nodiscard]] const std::vector<const Architecture*>& architectures();
+// The description whose `manual_form` is set: what hand-entered dimensions are read as.
+[[nodiscard]] const Architecture& manual_form_architecture();
 
 }  // namespace vram

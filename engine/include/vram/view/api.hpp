@@ -44,6 +44,8 @@ class Session {
   [[nodiscard]] Result<Value> hf_table(const std::string& config);
   [[nodiscard]] Result<Value> safetensors(const std::string& config, const std::vector<std::string>& headers);
   [[nodiscard]] Result<Value> decode_url_state(std::string_view fragment);
+  // The config.json text of the manual form's fields (link/url_state.hpp manual_config).
+  [[nodiscard]] Result<Value> manual_config(const std::string& fields_json);
   [[nodiscard]] Result<Value> catalog_config(std::string_view id);
   [[nodiscard]] Value options() const;
   [[nodiscard]] Value error(const Error& e) const;

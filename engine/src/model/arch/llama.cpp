@@ -24,7 +24,8 @@ const ArchitectureFamily arch_llama{
      .base_class = "LlamaModel",
      .read = read_llama,
      .lora_targets = "q_proj,v_proj",
-     .gguf = {.arch = "llama", .type_70b_rule = true}},
+     .gguf = {.arch = "llama", .type_70b_rule = true},
+     .manual_form = true},
 };
 
 }  // namespace vram
