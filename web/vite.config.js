@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { fileURLToPath } from 'node:url';
-import { widgetSite } from './vite.widget.js';
+import { widgetSite, engineAliases } from './vite.widget.js';
 import { cspPlugin } from './csp.js';
 
 // The engine module built by CMake (`cmake --preset wasm && cmake --build build/wasm`).
@@ -28,7 +28,7 @@ const precompileWasm = () => ({
 export default defineConfig({
   base: './', // relative URLs: dist/ works from any static host and sub-path
   plugins: [preact({ devToolsInProd: false, prefreshEnabled: true }), precompileWasm(), widgetSite(engineDir), cspPlugin()], // widgetSite: + dist/widget/, dist/demo/; cspPlugin: the CSP <meta> (csp.js)
-  resolve: { alias: { '@engine': engineDir } },
+  resolve: { alias: engineAliases(engineDir) },
   server: { fs: { allow: ['..', engineDir] } },
   build: {
     target: 'es2020',

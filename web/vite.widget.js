@@ -9,6 +9,10 @@ import preact from '@preact/preset-vite';
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { withCsp } from './csp.js';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Import aliases of the page and the widget: @engine, the module CMake builds; @messages, the engine's message catalogs. */
+export const engineAliases = (engineDir) => ({ '@engine': engineDir, '@messages': fileURLToPath(new URL('../engine/messages', import.meta.url)) });
 
 const WASM_URL = '\0vramcalc:wasm-url';
 const HUB_STUB = '\0vramcalc:hub-stub';
@@ -66,7 +70,7 @@ export function widgetConfig({ root, engineDir, outDir }) {
     logLevel: 'warn',
     publicDir: false,
     plugins: [preact({ devToolsInProd: false, prefreshEnabled: false }), widgetEngine(engineDir)],
-    resolve: { alias: { '@engine': engineDir } },
+    resolve: { alias: engineAliases(engineDir) },
     build: {
       outDir,
       emptyOutDir: false,

@@ -57,27 +57,13 @@ function serve(port) {
   return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok({ url: `http://127.0.0.1:${port}`, snippets, stop: () => server.close() })));
 }
 
-// ---- oracle ----
-let enginePromise;
+// ---- oracle: the native CLI on the same model and knobs ----
 async function oracle(kind, { model, config, ...flags }) {
   const args = [kind, ...(model ? ['--model', model] : ['--config', config])];
   for (const [k, v] of Object.entries(flags)) args.push(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(v));
-  if (existsSync(CLI)) {
-    try {
-      const j = JSON.parse(execFileSync(CLI, [...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-      return { via: 'cli', total: j.total_bytes, items: Object.fromEntries(j.items.map((i) => [i.id, i.bytes])) };
-    } catch (e) {
-      if (!/unknown command/.test(String(e.stderr ?? ''))) throw new Error(`CLI ${args.join(' ')}: ${e.stderr ?? e}`);
-    }
-  }
-  // No CLI subcommand yet: the engine's WASM build from node, with the engine's own defaults.
-  enginePromise ??= import('../test/engine.mjs').then((m) => m.loadEngine());
-  const M = await enginePromise;
-  const d = M.options().defaults[kind === 'train' ? 'train' : 'inference'];
-  const text = model ? M.catalogConfig(model).value : readFileSync(config, 'utf8');
-  const r = M[kind](text, { ...d, ...flags });
-  if (!r.ok) throw new Error(`engine ${kind}: ${r.error.message}`);
-  return { via: 'wasm', total: r.value.totalBytes, items: Object.fromEntries(r.value.items.map((i) => [i.id, i.bytes])) };
+  if (!existsSync(CLI)) throw new Error(`the native CLI (${CLI}) is the oracle: build it first (tools/build.sh)`);
+  const j = JSON.parse(execFileSync(CLI, [...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  return { via: 'cli', total: j.total_bytes, items: Object.fromEntries(j.items.map((i) => [i.id, i.bytes])) };
 }
 
 const CUSTOM_CONFIG = {

@@ -1,84 +1,47 @@
 // One calculator instance = one createAppState(). Signals hold the inputs; computed() values call
-// the engine. Nothing here derives a number: every byte and parameter count comes from the WASM.
+// the engine. Nothing here derives a number or restates an engine fact: tabs, knobs, defaults, the
+// default GPU, the manual form's fields and every limit come from M.options(); every byte and
+// parameter count from the engine's entry points.
 import { signal, computed } from '@preact/signals';
-import { features } from './engine/loader.js';
-import { detectLang, loadLang } from './i18n/index.js';
+import { detectLang, loadLang, speakTo } from './i18n/index.js';
 import { loadFromHub, parseRepoId, HubLoadError } from './lib/hub.js';
 
 const TOKEN_KEY = 'vramcalc.hfToken';
 
 export const DEFAULT_MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
-export const SOURCES = ['catalog', 'hub', 'paste', 'manual'];
-export const TABS = ['inference', 'serving', 'finetune', 'training'];
-/** Which engine entry point a tab uses. */
-export const TAB_MODE = { inference: 'inference', serving: 'inference', finetune: 'train', training: 'train' };
 export { UNITS } from './i18n/index.js';
 
-/** Manual dimensions form: the config.json fields a llama-style decoder needs (names are HF's). */
-export const MANUAL_FIELDS = [
-  'hidden_size',
-  'num_hidden_layers',
-  'num_attention_heads',
-  'num_key_value_heads',
-  'intermediate_size',
-  'vocab_size',
-  'max_position_embeddings',
-  'head_dim',
-];
-
-/** Bindings return {ok, value} | {ok:false, error}; a few return bare values. */
-export const unwrap = (r) => (r && typeof r === 'object' && 'ok' in r ? (r.ok ? r.value : null) : r);
-
-/** The config.json object the manual form stands for (values are the user's, not defaults). */
-export function manualConfig(fields) {
-  const cfg = { model_type: 'llama', architectures: ['LlamaForCausalLM'] };
-  for (const k of MANUAL_FIELDS) {
-    const v = fields[k];
-    if (v !== '' && v !== undefined && v !== null) cfg[k] = Number(v);
-  }
-  cfg.tie_word_embeddings = !!fields.tie_word_embeddings;
-  return cfg;
-}
-
 /** Manual form values read from an existing config.json text (to start from the current model). */
-export function manualFromConfig(text) {
+export function manualFromConfig(fields, text) {
   const out = { tie_word_embeddings: false };
   let cfg;
   try {
     cfg = JSON.parse(text);
   } catch {
-    return out;
+    cfg = null;
   }
   const c = cfg && typeof cfg === 'object' ? (cfg.text_config ?? cfg) : {};
-  for (const k of MANUAL_FIELDS) out[k] = c[k] ?? '';
-  out.tie_word_embeddings = !!c.tie_word_embeddings;
+  for (const k of fields) out[k] = typeof c[k] === 'number' ? c[k] : '';
+  out.tie_word_embeddings = c.tie_word_embeddings === true;
   return out;
 }
 
-export function createAppState(M, { language } = {}) {
-  const feat = features(M);
-  const catalog = M.catalogModels();
-  const options = feat.options ? unwrap(M.options()) : null;
-  const gpus = feat.gpus ? (unwrap(M.gpus()) ?? []) : [];
-  const defaults = options?.defaults ?? {};
+/** The engine's description of the page: option tables, tabs, default GPU, manual fields, limits. */
+function engineLayout(M) {
+  const options = M.options();
+  const tabs = options.tabs;
+  const defs = { inference: new Map(options.inference.map((d) => [d.id, d])), train: new Map(options.train.map((d) => [d.id, d])) };
+  return { options, tabs, tabIds: tabs.map((t) => t.id), defs, tabDefaults: Object.fromEntries(tabs.map((t) => [t.id, { ...t.defaults }])) };
+}
 
-  /** Knob defaults per tab, from the engine's options().defaults. */
-  const tabDefaults = {
-    inference: { ...(defaults.inference ?? {}) },
-    // Serving and Fine-tune: the engine's own overrides (options().defaults.serving / .finetune).
-    serving: { ...(defaults.inference ?? {}), ...(defaults.serving ?? {}) },
-    finetune: {
-      ...(defaults.train ?? {}),
-      ...(defaults.finetune ?? {}),
-    },
-    training: { ...(defaults.train ?? {}), ...(defaults.training ?? {}) },
-  };
-
-  // ---- model input ----
+/** The model being estimated: where it comes from (catalog, Hub, pasted text, manual form). */
+function modelInput(M, layout, lang) {
   const source = signal('catalog');
   const catalogId = signal(DEFAULT_MODEL);
   const pasteText = signal('');
-  const manual = signal(manualFromConfig(unwrap(M.catalogConfig(DEFAULT_MODEL)) ?? '{}'));
+  const fields = layout.options.manualFields;
+  const first = M.catalogConfig(DEFAULT_MODEL);
+  const manual = signal(manualFromConfig(fields, first.ok ? first.value : '{}'));
   const hub = {
     input: signal(''), // what the user typed (id or URL)
     id: signal(''), // the repo id that was loaded
@@ -95,6 +58,7 @@ export function createAppState(M, { language } = {}) {
 
   /** {ok:true, value:text} | {ok:false, error} | null when the source has nothing yet. */
   const config = computed(() => {
+    speakTo(M, lang.value);
     switch (source.value) {
       case 'catalog':
         return M.catalogConfig(catalogId.value);
@@ -103,66 +67,98 @@ export function createAppState(M, { language } = {}) {
       case 'paste':
         return pasteText.value.trim() ? { ok: true, value: pasteText.value } : null;
       case 'manual':
-        return { ok: true, value: JSON.stringify(manualConfig(manual.value)) };
+        return M.manualConfig(JSON.stringify(manual.value));
       default:
         return null;
     }
   });
   const configText = computed(() => (config.value?.ok ? config.value.value : ''));
+  return { source, catalogId, pasteText, manual, manualFields: fields, hub, config, configText };
+}
+
+export function createAppState(M, { language } = {}) {
+  const lang = signal(language ?? detectLang(globalThis.navigator?.languages ?? []));
+  speakTo(M, lang.peek());
+  const layout = engineLayout(M);
+  const { tabs, tabIds, tabDefaults } = layout;
+  const catalog = M.catalogModels();
+  const gpus = M.gpus();
+  const defaultGpu = layout.options.defaultGpu;
+  // Every engine call renders its messages in the page's language.
+  const call = (f) => {
+    speakTo(M, lang.value);
+    return f();
+  };
+  const input = modelInput(M, layout, lang);
+  const { source, hub, config, configText } = input;
 
   const params = computed(() => {
     const c = config.value;
     if (!c) return null;
     if (!c.ok) return c;
-    return M.params(c.value);
+    return call(() => M.params(c.value));
   });
   const ready = computed(() => !!params.value?.ok);
 
   // Exact stored bytes from the checkpoint's safetensors headers (Hub models), by the engine.
   const stored = computed(() => {
-    if (source.value !== 'hub' || !hub.headers.value || !ready.value || typeof M.safetensors !== 'function') return null;
-    return M.safetensors(configText.value, hub.headers.value);
+    if (source.value !== 'hub' || !hub.headers.value || !ready.value) return null;
+    return call(() => M.safetensors(configText.value, hub.headers.value));
   });
 
-  const hfTable = computed(() => (feat.hfTable && ready.value ? M.hfTable(configText.value) : null));
+  const hfTable = computed(() => (ready.value ? call(() => M.hfTable(configText.value)) : null));
 
   // ---- workload ----
-  const tab = signal('inference');
+  const tab = signal(tabIds[0]);
   const knobs = {};
-  for (const t of TABS) knobs[t] = signal({ ...tabDefaults[t] });
-  const mode = computed(() => TAB_MODE[tab.value]);
+  for (const t of tabIds) knobs[t] = signal({ ...tabDefaults[t] });
+  const tabOf = computed(() => tabs.find((t) => t.id === tab.value) ?? tabs[0]);
+  const mode = computed(() => tabOf.value.mode);
   const opts = computed(() => knobs[tab.value].value);
-  const available = computed(() => feat[mode.value] && !!options);
+  /** The option definitions of the current tab's knobs, in the engine's order, as shown now. */
+  const knobDefs = computed(() => {
+    lang.value; // labels are rendered in the page's language
+    const fresh = call(() => M.options());
+    const defs = new Map(fresh[mode.value].map((d) => [d.id, d]));
+    const v = opts.value;
+    return tabOf.value.knobs.map((k) => defs.get(k)).filter((d) => d && (!d.shownWhen || v[d.shownWhen.option] === d.shownWhen.value));
+  });
+  const tabLabels = computed(() => {
+    lang.value;
+    return call(() => M.options()).tabs.map((t) => ({ id: t.id, label: t.label }));
+  });
 
   // ---- fits on / the GPU the workload runs on ----
-  const defaultGpu = defaults.gpu ?? (gpus.find((g) => g.id === 'rtx-4090') ?? gpus[0])?.id ?? '';
   const gpuId = signal(defaultGpu);
   const gpuCount = signal(1);
   const gpu = computed(() => gpus.find((g) => g.id === gpuId.value) ?? null);
 
-  // What goes to the engine: the knobs, plus the chosen card's usable memory where the runtime sizes
-  // itself from the GPU (vLLM's KV pool), as the CLI's --gpu does.
+  // What goes to the engine: the knobs, the card the workload runs on (vLLM sizes its KV pool from
+  // it, as the CLI's --gpu), and the checkpoint's stored bytes when its own format is asked for.
   const engineOpts = computed(() => {
-    let o = opts.value;
-    if (mode.value === 'inference' && o.runtime === 'vllm' && gpu.value && o.gpuMemoryBytes === undefined)
-      o = { ...o, gpuMemoryBytes: gpu.value.usableBytes };
-    // The checkpoint as stored: the engine says which inference options its headers fix.
+    let o = { ...opts.value, gpu: gpuId.value };
     const st = stored.value?.ok ? stored.value.value : null;
     if (mode.value === 'inference' && st?.options && o.dtype === 'auto') o = { ...o, ...st.options };
     return o;
   });
 
   const report = computed(() => {
-    if (!ready.value || !available.value) return null;
-    return M[mode.value](configText.value, engineOpts.value);
+    if (!ready.value) return null;
+    const o = engineOpts.value;
+    return call(() => M[mode.value](configText.value, o));
   });
 
-  // Memory vs context (inference) or sequence length (training), up to the model's maximum (to = 0).
-  const sweepAxis = computed(() => (mode.value === 'inference' ? 'context' : 'seq'));
+  // Memory against context (inference) or sequence length (training), up to the model's maximum
+  // (to = 0), or against batch.
+  const sweepAxes = computed(() => (mode.value === 'inference' ? ['context', 'batch'] : ['seq']));
+  const sweepAxis = signal('context');
   const sweep = computed(() => {
-    if (!ready.value || !available.value) return null;
-    if (mode.value === 'inference') return feat.sweepContext ? M.sweepContext(configText.value, engineOpts.value, 512, 0, 32) : null;
-    return typeof M.sweepSeq === 'function' ? M.sweepSeq(configText.value, engineOpts.value, 128, 0, 32) : null;
+    if (!ready.value) return null;
+    const axes = sweepAxes.value;
+    const axis = axes.includes(sweepAxis.value) ? sweepAxis.value : axes[0];
+    const [from, to, points] = axis === 'batch' ? [1, 64, 64] : axis === 'seq' ? [128, 0, 32] : [512, 0, 32];
+    const o = engineOpts.value;
+    return { axis, result: call(() => M.sweep(configText.value, axis, o, from, to, points)) };
   });
 
   // Training already says how many GPUs (the `gpus` knob): Fits on uses that one number.
@@ -172,15 +168,15 @@ export function createAppState(M, { language } = {}) {
     else gpuCount.value = n;
   }
   const fit = computed(() => {
-    if (!ready.value || !available.value || !feat.fit || !gpuId.value) return null;
-    return M.fit(configText.value, mode.value, engineOpts.value, gpuId.value, fitCount.value);
+    if (!ready.value || !gpuId.value) return null;
+    const o = engineOpts.value;
+    return call(() => M.fit(configText.value, mode.value, o, gpuId.value, fitCount.value));
   });
 
   // ---- presentation ----
   const units = signal('GiB');
   /** Parameters of the last applied link (or widget attributes) that were dropped: [{code, field, message}]. */
   const linkIgnored = signal([]);
-  const lang = signal(language ?? detectLang(globalThis.navigator?.languages ?? []));
 
   // The token lives in this signal; sessionStorage only while "remember" is ticked.
   try {
@@ -205,9 +201,9 @@ export function createAppState(M, { language } = {}) {
 
   let hubRequest = 0;
   /** Load config.json (+ safetensors summary) of a Hub repo; progress and errors in app.hub. */
-  async function loadHub(input) {
-    const id = parseRepoId(input);
-    hub.input.value = input;
+  async function loadHub(text) {
+    const id = parseRepoId(text);
+    hub.input.value = text;
     source.value = 'hub';
     if (!id) {
       hub.status.value = 'error';
@@ -238,7 +234,7 @@ export function createAppState(M, { language } = {}) {
     }
   }
 
-  /** Switch language once its catalog is loaded (so the page never flashes untranslated keys). */
+  /** Switch language once its catalogs are loaded (so the page never flashes untranslated keys). */
   async function setLang(l) {
     await loadLang(l);
     lang.value = l;
@@ -251,31 +247,28 @@ export function createAppState(M, { language } = {}) {
 
   return {
     M,
-    feat,
     catalog,
-    options,
+    options: layout.options,
+    tabIds,
+    tabLabels,
+    sources: layout.options.sources,
     gpus,
     defaultGpu,
     tabDefaults,
-    source,
-    catalogId,
-    pasteText,
-    manual,
-    hub,
-    config,
-    configText,
+    ...input,
     params,
     ready,
     stored,
     hfTable,
     tab,
     knobs,
+    knobDefs,
     mode,
     opts,
     engineOpts,
     gpu,
-    available,
     report,
+    sweepAxes,
     sweepAxis,
     sweep,
     gpuId,

@@ -90,17 +90,24 @@ for (const [name, text, code, field] of badConfigs) {
   });
 }
 
-test('the manual-dimensions config the page builds is accepted', () => {
-  const cfg = { model_type: 'llama', architectures: ['LlamaForCausalLM'], hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 128256, max_position_embeddings: 131072, tie_word_embeddings: false };
-  const r = M.params(JSON.stringify(cfg));
+test('manualConfig(): the manual form fields become a config the engine counts', () => {
+  const fields = { hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 128256, max_position_embeddings: 131072, head_dim: '', tie_word_embeddings: false };
+  assert.deepEqual(Object.keys(fields).filter((k) => k !== 'tie_word_embeddings'), M.options().manualFields);
+  const c = M.manualConfig(JSON.stringify(fields));
+  assert.equal(c.ok, true, JSON.stringify(c.error));
+  const r = M.params(c.value);
   assert.equal(r.ok, true, JSON.stringify(r.error));
-  assert.equal(r.value.totalParams, 8030261248); // Llama-3.1-8B's dimensions → its count
+  assert.equal(r.value.totalParams, 8030261248); // Llama-3.1-8B's dimensions → its count (transformers 4.57)
+  const bad = M.manualConfig(JSON.stringify({ hidden_size: 64, rope_theta: 1 }));
+  assert.equal(bad.ok, false);
+  assert.equal(bad.error.field, 'manual');
 });
 
 test('options(): the option tables, the tabs, the default GPU, the manual fields and the limits', () => {
   const o = M.options();
   assertCamelKeys(o);
-  assert.deepEqual(Object.keys(o).sort(), ['defaultGpu', 'inference', 'limits', 'manualFields', 'tabs', 'train']);
+  assert.deepEqual(Object.keys(o).sort(), ['defaultGpu', 'inference', 'limits', 'manualFields', 'sources', 'tabs', 'train']);
+  assert.deepEqual(o.sources, ['catalog', 'hub', 'paste', 'manual']);
   const types = ['uint', 'int', 'number', 'bool', 'choice', 'text', 'weight_format'];
   for (const mode of ['inference', 'train']) {
     assert.ok(Array.isArray(o[mode]) && o[mode].length >= 10, `options().${mode}`);

@@ -61,6 +61,7 @@ val inference(const std::string& config, const val& opts) { return res(session()
 val train(const std::string& config, const val& opts) { return res(session().train(config, lookup_in(opts))); }
 val hf_table(const std::string& config) { return res(session().hf_table(config)); }
 val decode_url_state(const std::string& fragment) { return res(session().decode_url_state(fragment)); }
+val manual_config(const std::string& fields) { return res(session().manual_config(fields)); }
 
 val fit(const std::string& config, const std::string& mode, const val& opts, const std::string& gpu, int count) {
   if (count < 1 || count > 1024)
@@ -106,4 +107,5 @@ EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("hfTable", &hf_table);
   emscripten::function("safetensors", &safetensors);
   emscripten::function("decodeUrlState", &decode_url_state);
+  emscripten::function("manualConfig", &manual_config);
 }

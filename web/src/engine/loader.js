@@ -31,17 +31,3 @@ export function loadEngine({ wasmUrl: url = wasmUrl } = {}) {
   enginePromise = Promise.race([createVramcalc(options), failure]);
   return enginePromise;
 }
-
-/** Which optional bindings this engine build has (contract.md): tabs light up when present. */
-export function features(M) {
-  const has = (name) => typeof M[name] === 'function';
-  return {
-    inference: has('inference'),
-    train: has('train'),
-    fit: has('fit'),
-    hfTable: has('hfTable'),
-    gpus: has('gpus'),
-    options: has('options'),
-    sweepContext: has('sweepContext'),
-  };
-}

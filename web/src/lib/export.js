@@ -20,7 +20,7 @@ export function snapshot(app) {
     params: p?.ok ? p.value : null,
     hfTable: hfRows(app),
     tab: app.tab.value,
-    options: app.available.value ? app.opts.value : null,
+    options: app.opts.value,
     report: r?.ok ? r.value : null,
   };
 }
@@ -38,9 +38,9 @@ export function toMarkdown(app, f) {
   if (s.params) lines.push(`${t('model.params')}: ${int(s.params.totalParams)}`, '');
   lines.push(`| ${t('hf.dtype')} | ${t('hf.largest')} | ${t('hf.total')} | ${t('hf.training')} |`, '|---|---:|---:|---:|');
   for (const r of s.hfTable)
-    lines.push(`| ${r.dtype} | ${bytes(r.largestLayerBytes)} | ${bytes(r.totalBytes)} | ${r.trainingBytes === undefined ? '—' : r.trainingBytes === null ? t('hf.na') : bytes(r.trainingBytes)} |`);
+    lines.push(`| ${r.dtype} | ${bytes(r.largestLayerBytes)} | ${bytes(r.totalBytes)} | ${r.trainingBytes === null ? t('hf.na') : bytes(r.trainingBytes)} |`);
   if (s.report) {
-    lines.push('', `#### ${t(`tab.${s.tab}`)}: ${bytes(s.report.totalBytes)}`, '', `| ${t('explain.item')} | ${t('explain.bytes')} | ${t('explain.formula')} |`, '|---|---:|---|');
+    lines.push('', `#### ${app.tabLabels.value.find((x) => x.id === s.tab)?.label ?? s.tab}: ${bytes(s.report.totalBytes)}`, '', `| ${t('explain.item')} | ${t('explain.bytes')} | ${t('explain.formula')} |`, '|---|---:|---|');
     for (const it of s.report.items) lines.push(`| ${cell(label('item', it.id))} | ${bytes(it.bytes)} | ${cell(it.explain ?? '')} |`);
   }
   lines.push('', `<sub>${s.engine}</sub>`);

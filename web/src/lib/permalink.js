@@ -1,12 +1,7 @@
 // The full state in the URL fragment: model (catalog id, Hub id, manual fields or pasted config),
 // tab, every knob that differs from the engine's default, GPU, units and language.
 // Never the access token: it is not part of what this module reads.
-import { TABS, UNITS, SOURCES } from '../app-state.js';
-import { LANGS } from '../i18n/index.js';
-
-// A pasted config travels in the link up to this many UTF-8 bytes (the engine's kMaxUrlConfigBytes,
-// url_state.hpp, refuses longer ones when the link is opened).
-const MAX_CONFIG_BYTES = 8000;
+import { LANGS, UNITS } from '../i18n/index.js';
 
 const b64url = {
   enc: (s) => btoa(String.fromCharCode(...new TextEncoder().encode(s))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
@@ -19,10 +14,12 @@ export function serialize(app) {
   if (src === 'catalog') q.set('model', app.catalogId.value);
   else if (src === 'hub' && app.hub.id.value) q.set('hub', app.hub.id.value);
   else if (src === 'manual') q.set('manual', JSON.stringify(app.manual.value));
-  else if (src === 'paste' && new TextEncoder().encode(app.pasteText.value).length <= MAX_CONFIG_BYTES) q.set('config', b64url.enc(app.pasteText.value));
+  // A pasted config travels in the link up to the engine's limit (it refuses longer ones when the
+  // link is opened).
+  else if (src === 'paste' && new TextEncoder().encode(app.pasteText.value).length <= app.options.limits.urlConfigBytes) q.set('config', b64url.enc(app.pasteText.value));
   else q.set('source', src);
   q.set('tab', app.tab.value);
-  for (const t of TABS) {
+  for (const t of app.tabIds) {
     const v = app.knobs[t].value;
     const d = app.tabDefaults[t];
     for (const k of Object.keys(v)) if (v[k] !== d[k]) q.set(`${t}.${k}`, String(v[k]));
@@ -61,9 +58,9 @@ export function apply(app, fragment) {
   } else if (v.source === 'paste' && v.config) {
     app.pasteText.value = v.config;
     app.source.value = 'paste';
-  } else if (SOURCES.includes(v.source)) app.source.value = v.source;
-  if (TABS.includes(v.tab)) app.tab.value = v.tab;
-  for (const t of TABS) {
+  } else if (app.sources.includes(v.source)) app.source.value = v.source;
+  if (app.tabIds.includes(v.tab)) app.tab.value = v.tab;
+  for (const t of app.tabIds) {
     const d = app.tabDefaults[t];
     const next = { ...d };
     for (const k of v.knobs) if (k.tab === t) next[k.key] = coerce(k.value, d[k.key]);

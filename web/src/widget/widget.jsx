@@ -3,7 +3,7 @@
 // a shadow root with its own stylesheet, so the host page's CSS and the widget's stay apart.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { AppContext, useApp, useI18n } from '../app-context.js';
-import { createAppState, TABS } from '../app-state.js';
+import { createAppState } from '../app-state.js';
 import { loadEngine } from '../engine/loader.js';
 import { apply, serialize } from '../lib/permalink.js';
 import { LANGS, detectLang, loadLang } from '../i18n/index.js';
@@ -56,7 +56,7 @@ function readHost(host) {
 function applyAttrs(app, attrs) {
   apply(app, attrsToFragment(attrs, app.tabDefaults));
   // Dropped parameters are named as the host page wrote them: attributes, not link parameters.
-  app.linkIgnored.value = app.linkIgnored.peek().map((e) => ({ ...e, field: attrOf(e.field, attrs) }));
+  app.linkIgnored.value = app.linkIgnored.peek().map((e) => ({ ...e, field: attrOf(e.field, attrs, app.tabIds) }));
   if (attrs.config) {
     app.pasteText.value = attrs.config;
     app.source.value = 'paste';
@@ -143,7 +143,7 @@ export function VramcalcWidget(props) {
 function View({ compact }) {
   const app = useApp();
   const f = useI18n();
-  const { t, bytes, int, option, label } = f;
+  const { t, bytes, int, choice, label } = f;
   const s = strings(f.lang);
   const tab = app.tab.value;
   const knobs = app.opts.value;
@@ -152,13 +152,15 @@ function View({ compact }) {
   const rep = r?.ok ? r.value : null;
   const entry = app.source.value === 'catalog' ? app.catalog.find((m) => m.id === app.catalogId.value) : null;
   const name = entry?.name ?? entry?.id ?? (p?.ok ? p.value.architecture || p.value.modelType : 'config.json');
-  const dtype = app.options?.dtypes?.find((o) => o.id === knobs.dtype);
+  const tabs = app.tabLabels.value;
+  const shown = new Map(app.knobDefs.value.map((d) => [d.id, d]));
+  const labelOf = (id) => shown.get(id)?.label ?? id;
   const meta = [
-    t(`tab.${tab}`),
-    knobs.method && tab === 'finetune' ? String(knobs.method).toUpperCase() : null,
-    dtype ? option(dtype) : knobs.dtype && knobs.dtype !== 'auto' ? knobs.dtype : null,
-    knobs.context ? `${t('knob.context')} ${int(knobs.context)}` : knobs.seq ? `${t('knob.seq')} ${int(knobs.seq)}` : null,
-    knobs.batch > 1 ? `${t('knob.batch')} ${int(knobs.batch)}` : null,
+    tabs.find((x) => x.id === tab)?.label,
+    knobs.method && shown.has('method') ? choice(knobs.method) : null,
+    knobs.dtype ? choice(knobs.dtype) : null,
+    knobs.context ? `${labelOf('context')} ${int(knobs.context)}` : knobs.seq ? `${labelOf('seq')} ${int(knobs.seq)}` : null,
+    knobs.batch > 1 ? `${labelOf('batch')} ${int(knobs.batch)}` : null,
   ].filter(Boolean);
   const page = new URL('../', SCRIPT_URL);
   page.hash = serialize(app);
@@ -174,7 +176,7 @@ function View({ compact }) {
       </p>
       {!compact ? (
         <>
-          <TabList label="mode" idPrefix="w" tabs={TABS.map((id) => ({ id, label: t(`tab.${id}`) }))} selected={tab} onSelect={(id) => (app.tab.value = id)} />
+          <TabList label="mode" idPrefix="w" tabs={tabs} selected={tab} onSelect={(id) => (app.tab.value = id)} />
           <TabPanel idPrefix="w" selected={tab}>
             <Knobs />
           </TabPanel>
@@ -183,19 +185,13 @@ function View({ compact }) {
       <LinkNotice app={app} compact />
       {p && !p.ok ? <ErrorMessage error={p.error} testid="widget-error" /> : null}
       {r && !r.ok ? <ErrorMessage error={r.error} testid="widget-error" /> : null}
-      {!app.available.value && app.ready.value ? <p class="hint">{t('workload.pending', { fn: app.mode.value })}</p> : null}
       {rep ? (
         <>
           <p class="headline">
-            <span>{t('report.total')}</span>{' '}
+            <span>{rep.gpus > 1 ? t('report.totalPerGpu', { n: int(rep.gpus) }) : t('report.total')}</span>{' '}
             <strong data-testid="widget-total" data-bytes={rep.totalBytes} title={`${int(rep.totalBytes)} B`}>
               {bytes(rep.totalBytes)}
             </strong>
-            {rep.perGpuBytes !== undefined && rep.perGpuBytes !== rep.totalBytes ? (
-              <span class="sub">
-                {t('report.perGpu')} <strong data-bytes={rep.perGpuBytes}>{bytes(rep.perGpuBytes)}</strong>
-              </span>
-            ) : null}
           </p>
           <StackedBar items={rep.items} />
           {!compact ? (

@@ -6,7 +6,7 @@ import './fits-on.css';
 
 export function FitsOn() {
   const app = useApp();
-  const { t, bytes, int, option, label } = useI18n();
+  const { t, bytes, int, choice, label } = useI18n();
   const bySegment = useComputed(() => {
     const m = new Map();
     for (const g of app.gpus) {
@@ -15,7 +15,7 @@ export function FitsOn() {
     }
     return [...m];
   });
-  if (!app.feat.fit || !app.gpus.length) return null;
+  if (!app.gpus.length) return null;
   const r = app.fit.value;
   const f = r?.ok ? r.value : null;
   const train = app.mode.value === 'train';
@@ -52,7 +52,8 @@ export function FitsOn() {
           <p class="need">
             {t('fit.need', { need: bytes(f.neededBytes), usable: bytes(f.usableBytes) })}
           </p>
-          <meter min="0" max={f.usableBytes} value={f.neededBytes} aria-label={t('fit.usage')} />
+          {/* Green up to 80 % of the card, amber to 95 %, red beyond (and when it does not fit). */}
+          <meter min="0" max={f.usableBytes} low={f.usableBytes * 0.8} high={f.usableBytes * 0.95} optimum={0} value={f.neededBytes} aria-label={t('fit.usage')} />
           <dl>
             {train ? (
               <div><dt>{t('fit.maxSeq')}</dt><dd data-testid="fit-max-seq">{f.maxSeq ? int(f.maxSeq) : t('fit.none')}</dd></div>
@@ -62,7 +63,7 @@ export function FitsOn() {
             <div><dt>{train ? t('fit.maxMicroBatch') : t('fit.maxBatch')}</dt><dd data-testid="fit-max-batch">{f.maxBatch ? int(f.maxBatch) : t('fit.none')}</dd></div>
             <div><dt>{t('fit.minGpus')}</dt><dd data-testid="fit-min-gpus">{f.minGpus ? int(f.minGpus) : t('fit.noneUpTo')}</dd></div>
             {train ? null : (
-              <div><dt>{t('fit.bestDtype')}</dt><dd data-testid="fit-best-dtype">{f.bestDtype ? option({ id: f.bestDtype }) : t('fit.none')}</dd></div>
+              <div><dt>{t('fit.bestDtype')}</dt><dd data-testid="fit-best-dtype">{f.bestWeights ? choice(f.bestWeights) : t('fit.none')}</dd></div>
             )}
           </dl>
         </div>

@@ -1,5 +1,5 @@
 // The Hugging Face Model Memory Calculator's table, per dtype, exactly as it shows it — numbers from
-// the engine's hfTable(); until that binding exists, the fp32 row from params().hfCalculator only.
+// the engine's hfTable().
 import { useApp, useI18n } from '../../app-context.js';
 import { hfRows } from '../../lib/views.js';
 import './hf-table.css';
@@ -44,7 +44,7 @@ export function HfTable() {
                 </td>
                 <td class="num">
                   <span data-testid={`hf-training-${r.dtype}`} data-bytes={r.trainingBytes ?? ''}>
-                    {r.trainingBytes === undefined ? '—' : r.trainingBytes === null ? t('hf.na') : bytes(r.trainingBytes)}
+                    {r.trainingBytes === null ? t('hf.na') : bytes(r.trainingBytes)}
                   </span>
                   {r.text && r.trainingBytes !== null ? <small class="space">{r.text.training}</small> : null}
                 </td>
@@ -54,7 +54,7 @@ export function HfTable() {
         </table>
       </div>
       <p class="hint">
-        {t('hf.largestName', { name: hf.largestLayerName })} {app.feat.hfTable ? t('hf.spaceText') : t('hf.pending')}
+        {t('hf.largestName', { name: hf.largestLayerName })} {t('hf.spaceText')}
       </p>
       {staged.length ? (
         <details>

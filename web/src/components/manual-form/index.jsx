@@ -1,6 +1,7 @@
-// Manual dimensions: a llama-style config.json built from the fields and handed to the engine.
+// Manual dimensions: the fields the engine names (options().manualFields); the engine turns them
+// into a config (M.manualConfig) of the architecture the form stands for.
 import { useApp, useI18n } from '../../app-context.js';
-import { MANUAL_FIELDS, manualFromConfig } from '../../app-state.js';
+import { manualFromConfig } from '../../app-state.js';
 import './manual-form.css';
 
 export function ManualForm() {
@@ -15,7 +16,7 @@ export function ManualForm() {
     <form class="manual-form" onSubmit={(e) => e.preventDefault()} data-testid="manual-form">
       <p class="hint">{t('manual.hint')}</p>
       <div class="grid">
-        {MANUAL_FIELDS.map((k) => (
+        {app.manualFields.map((k) => (
           <label key={k}>
             <span>{t(`manual.${k}`)}</span>
             <code>{k}</code>
@@ -38,7 +39,7 @@ export function ManualForm() {
       <button
         type="button"
         onClick={() => {
-          app.manual.value = manualFromConfig(app.configText.peek() || '{}');
+          app.manual.value = manualFromConfig(app.manualFields, app.configText.peek() || '{}');
           app.source.value = 'manual';
         }}
       >

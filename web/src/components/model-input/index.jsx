@@ -1,6 +1,5 @@
 // The four ways in, as in the HF Model Memory Calculator and beyond: catalog, Hub, config.json, manual.
 import { useApp, useI18n } from '../../app-context.js';
-import { SOURCES } from '../../app-state.js';
 import { TabList, TabPanel } from '../tab-list/index.jsx';
 import { CatalogPicker } from '../catalog-picker/index.jsx';
 import { HubLoader } from '../hub-loader/index.jsx';
@@ -21,7 +20,7 @@ export function ModelInput() {
       <TabList
         label={t('model.source')}
         idPrefix="source"
-        tabs={SOURCES.map((s) => ({ id: s, label: t(`source.${s}`) }))}
+        tabs={app.sources.map((s) => ({ id: s, label: t(`source.${s}`) }))}
         selected={app.source.value}
         onSelect={(s) => (app.source.value = s)}
       />

@@ -87,7 +87,7 @@ export function ModelSummary() {
 
 /** Switch to manual dimensions, keeping whatever fields the rejected config did have. */
 function useManual(app) {
-  const known = Object.entries(manualFromConfig(app.configText.peek() || '{}')).filter(([, v]) => v !== '' && v !== false);
+  const known = Object.entries(manualFromConfig(app.manualFields, app.configText.peek() || '{}')).filter(([, v]) => v !== '' && v !== false);
   if (known.length) app.manual.value = { ...app.manual.peek(), ...Object.fromEntries(known) };
   app.source.value = 'manual';
 }

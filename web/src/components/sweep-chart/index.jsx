@@ -1,23 +1,15 @@
-// Memory vs context length (M.sweepContext) and vs batch (M.sweepBatch, when the engine has it),
-// drawn with uPlot, which is loaded only when there is a sweep to draw.
+// Memory against context length, batch (inference) or sequence length (training): the engine's
+// sweep (M.sweep), drawn with uPlot, which is loaded only when the chart comes near the viewport.
 import { useEffect, useRef } from 'preact/hooks';
-import { useSignal, useComputed } from '@preact/signals';
+import { useSignal } from '@preact/signals';
 import { useApp, useI18n } from '../../app-context.js';
 import { loadUplot } from '../../lib/uplot.js';
+import { UNIT_BYTES } from '../../i18n/index.js';
 import './sweep-chart.css';
-
-const DIVISOR = { GiB: 1024 ** 3, GB: 1e9 };
 
 export function SweepChart() {
   const app = useApp();
   const { t, int, bytes } = useI18n();
-  const batchAxis = useSignal(false);
-  const axis = useComputed(() => (batchAxis.value && app.mode.value === 'inference' ? 'batch' : app.sweepAxis.value));
-  const data = useComputed(() => {
-    if (axis.value !== 'batch') return app.sweep.value;
-    if (!app.ready.value || !app.available.value || app.mode.value !== 'inference' || typeof app.M.sweepBatch !== 'function') return null;
-    return app.M.sweepBatch(app.configText.value, app.engineOpts.value, 1, 64, 64);
-  });
   const host = useRef(null);
   const plot = useRef(null);
   // uPlot (≈23 KB gzip) loads only when the chart comes near the viewport, not on the cold view.
@@ -29,13 +21,14 @@ export function SweepChart() {
     return () => io.disconnect();
   }, [host.current]);
   // The sweep is computed (and recomputed) only once the chart is near the viewport.
-  const result = near.value ? data.value : null;
+  const sweep = near.value ? app.sweep.value : null;
+  const axis = sweep?.axis ?? app.sweepAxes.value[0];
+  const result = sweep?.result ?? null;
   const d = result?.ok ? result.value : null;
   const units = app.units.value;
 
-  const show = near.value;
   useEffect(() => {
-    if (!d || !host.current || !show) return;
+    if (!d || !host.current) return;
     let cancelled = false;
     loadUplot().then((uPlot) => {
       if (cancelled || !host.current) return;
@@ -52,37 +45,40 @@ export function SweepChart() {
           height: 220,
           scales: { x: { time: false } },
           series: [
-            { label: t(`sweep.${axis.value}`), value: (u, v) => (v === null ? '—' : int(v)) },
-            { label: t('report.total'), stroke: accent, width: 2, value: (u, v) => (v === null ? '—' : bytes(v * DIVISOR[units])) },
+            { label: t(`sweep.${axis}`), value: (u, v) => (v === null ? '—' : int(v)) },
+            { label: t('report.total'), stroke: accent, width: 2, value: (u, v) => (v === null ? '—' : bytes(v * UNIT_BYTES[units])) },
           ],
           axes: [
-            { label: t(`sweep.${axis.value}`), stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, values: (u, vs) => vs.map(int) },
+            { label: t(`sweep.${axis}`), stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, values: (u, vs) => vs.map(int) },
             { label: t(`unit.${units}`), stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } },
           ],
         },
         // uPlot draws numbers; the engine's byte counts are only rescaled into the display unit.
-        [d.x, d.totalBytes.map((b) => b / DIVISOR[units])],
+        [d.x, d.totalBytes.map((b) => b / UNIT_BYTES[units])],
         host.current,
       );
     });
     return () => {
       cancelled = true;
     };
-  }, [d, units, app.lang.value, show]);
+  }, [d, units, app.lang.value]);
   useEffect(() => () => plot.current?.destroy(), []);
 
-  if (!app.feat.sweepContext) return null;
+  const axes = app.sweepAxes.value;
   return (
     <figure class="sweep-chart" data-testid="sweep-chart">
       <figcaption>
         {t('sweep.heading')}{' '}
-        {typeof app.M.sweepBatch === 'function' && app.mode.value === 'inference' ? (
-          <select value={axis.value} onChange={(e) => (batchAxis.value = e.currentTarget.value === 'batch')} aria-label={t('sweep.axis')} data-testid="sweep-axis">
-            <option value="context">{t('sweep.context')}</option>
-            <option value="batch">{t('sweep.batch')}</option>
+        {axes.length > 1 ? (
+          <select value={axis} onChange={(e) => (app.sweepAxis.value = e.currentTarget.value)} aria-label={t('sweep.axis')} data-testid="sweep-axis">
+            {axes.map((a) => (
+              <option key={a} value={a}>
+                {t(`sweep.${a}`)}
+              </option>
+            ))}
           </select>
         ) : (
-          t(`sweep.${axis.value}`)
+          t(`sweep.${axis}`)
         )}
       </figcaption>
       {result && !result.ok ? <p role="alert">{result.error.message}</p> : null}

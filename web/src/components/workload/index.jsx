@@ -1,6 +1,5 @@
 // vramcalc's own view: Inference / Serving / Fine-tune / Full training, live from the engine.
 import { useApp, useI18n } from '../../app-context.js';
-import { TABS } from '../../app-state.js';
 import { TabList, TabPanel } from '../tab-list/index.jsx';
 import { Knobs } from '../knobs/index.jsx';
 import { StackedBar } from '../stacked-bar/index.jsx';
@@ -26,17 +25,12 @@ export function Workload() {
       <TabList
         label={t('workload.heading')}
         idPrefix="mode"
-        tabs={TABS.map((id) => ({ id, label: t(`tab.${id}`), badge: app.feat[modeOf(id)] && app.options ? '' : t('tab.soon') }))}
+        tabs={app.tabLabels.value}
         selected={tab}
         onSelect={(id) => (app.tab.value = id)}
       />
       <TabPanel idPrefix="mode" selected={tab}>
-        {!app.available.value ? (
-          <p class="pending" data-testid="workload-pending">
-            {t('workload.pending', { fn: modeOf(tab) })}
-          </p>
-        ) : (
-          <>
+        <>
             <Knobs />
             {r && !r.ok ? <ErrorMessage error={r.error} testid="report-error" /> : null}
             {rep ? (
@@ -82,10 +76,7 @@ export function Workload() {
               </div>
             ) : null}
           </>
-        )}
       </TabPanel>
     </section>
   );
 }
-
-const modeOf = (id) => (id === 'finetune' || id === 'training' ? 'train' : 'inference');
