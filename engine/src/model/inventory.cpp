@@ -487,7 +487,7 @@ Result<Inventory> build_inventory(const ModelDescription& spec) {
     // num_hidden_layers), not instantiated by transformers. One MoE decoder layer plus enorm,
     // hnorm (RMSNorm h each), eh_proj (2h → h) and a final norm; embedding and head are shared.
     // With DSA the MTP layer has its own indexer (GLM-5.1: 753,864,139,008 stored elements, see
-    // tests/model/inventory_test.cpp). One MoE block stands for the layer (the indexed one when
+    // tests/model/arch/deepseek_test.cpp). One MoE block stands for the layer (the indexed one when
     // the model has an indexer).
     int mtp_block = -1;
     for (std::size_t k = 0; k < inv.blocks.size(); ++k) {
