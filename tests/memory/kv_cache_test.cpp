@@ -141,3 +141,43 @@ TEST_CASE("T5: decoder self-attention plus cross-attention over the encoder toke
   // 12 decoder layers × 2 (K, V) × 12 heads × 64 × (128 + 512) tokens × 2 seq × 4 B (fp32 checkpoint).
   CHECK(kv_total(spec, Runtime::Transformers, req) == 12 * 2 * 12 * 64 * (128 + 512) * 2 * 4);
 }
+
+TEST_CASE("DSA indexer keys: GLM-5.1 caches a latent and an indexer key per layer", "[kv_cache][mla][dsa]") {
+  // vLLM: MLA latent (kv_lora_rank 512 + qk_rope 64) × 2 B per layer, plus DeepseekV32IndexerCache
+  // head_size index_head_dim + index_head_dim // 128 · 4 = 132 B (uint8) per layer: 78 layers.
+  const ModelDescription spec = test::spec_of(test::read_repo_file("engine/catalog/models/zai-org--GLM-5.1.json"));
+  KvRequest req;
+  req.runtime = Runtime::Vllm;
+  req.context = 1024;  // 64 blocks of 16
+  const auto v = kv_cache_bytes(spec, kv_width(spec, Runtime::Vllm, 1), element(KvKind::Auto, spec.torch_dtype, Runtime::Vllm), req, 0, 78);
+  CHECK(v.per_token.value() == 78 * (576 * 2) + 78 * 132);
+  CHECK(v.bytes.value() == 1024 * (78 * (576 * 2) + 78 * 132));
+  CHECK(v.indexer_source.id == Msg::source_kv_dsa_indexer);
+  // transformers: decompressed K (64 heads × 256) and V (64 × 256) in bf16, indexer keys 128 × 2 B.
+  req.runtime = Runtime::Transformers;
+  const auto t = kv_cache_bytes(spec, kv_width(spec, Runtime::Transformers, 1), element(KvKind::Auto, spec.torch_dtype), req, 0, 78);
+  CHECK(t.per_token.value() == 78 * (2 * 64 * 256 * 2) + 78 * 128 * 2);
+  // llama.cpp runs the layers as dense MLA: no indexer cache.
+  CHECK(indexer_key_bytes(*spec.dsa_indexer, element(KvKind::Auto, DType::BF16, Runtime::LlamaCpp), Runtime::LlamaCpp).value() == 0);
+}
+
+TEST_CASE("GLM-5.2 shared indexers: only 'full' layers cache indexer keys", "[kv_cache][dsa]") {
+  // zai-org/GLM-5.2 indexer_types: 21 of 78 layers "full" (layers 0-2, then every 4th from 6).
+  const ModelDescription spec = test::spec_of(test::read_repo_file("engine/catalog/models/zai-org--GLM-5.2.json"));
+  std::uint64_t full = 0;
+  for (const auto& l : spec.layers) full += l.indexer ? 1 : 0;
+  CHECK(full == 21);
+  KvRequest req;
+  req.runtime = Runtime::Vllm;
+  const auto v = kv_cache_bytes(spec, kv_width(spec, Runtime::Vllm, 1), element(KvKind::Auto, spec.torch_dtype, Runtime::Vllm), req, 0, 78);
+  CHECK(v.per_token.value() == 78 * (576 * 2) + 21 * 132);
+}
+
+TEST_CASE("EXAONE-4.0-32B: 48 sliding (4096) and 16 global layers", "[kv_cache][sliding][exaone4]") {
+  // 8 KV heads × 128 × 2 (K, V) × 2 B = 4096 B per layer and token; at 32768 tokens transformers keeps
+  // 4096 tokens on the 48 sliding layers and all 32768 on the 16 global ones.
+  const ModelDescription spec = test::spec_of(test::read_repo_file("engine/catalog/models/LGAI-EXAONE--EXAONE-4.0-32B.json"));
+  KvRequest req;
+  req.context = 32768;
+  CHECK(kv_total(spec, Runtime::Transformers, req) == 4096ull * (48 * 4096 + 16 * 32768));
+}

@@ -42,3 +42,18 @@ TEST_CASE("embedded configs are the catalog files, compacted without changing a 
     CHECK(file == embedded);
   }
 }
+
+TEST_CASE("catalog checkpoint totals: stored elements incl. MTP layers", "[catalog][mtp]") {
+  // Oracle: `checkpoint_params` of a catalog entry is a published safetensors total (what the
+  // checkpoint stores: parameters, persistent buffers, MTP layers; engine/catalog/SOURCES.md).
+  const auto index = nlohmann::json::parse(vram::test::read_repo_file("engine/catalog/models.json"));
+  int checked = 0;
+  for (const auto& entry : index) {
+    if (!entry.contains("checkpoint_params") || entry.at("checkpoint_params").is_null()) continue;
+    INFO(entry.at("id").get<std::string>());
+    const auto inv = vram::test::catalog_inventory(entry.at("file").get<std::string>());
+    CHECK(inv.checkpoint_params == entry.at("checkpoint_params").get<std::uint64_t>());
+    ++checked;
+  }
+  CHECK(checked >= 1);
+}

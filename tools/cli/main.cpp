@@ -266,6 +266,9 @@ int cmd_params(const std::vector<std::string>& argv) {
     std::printf("  %-24s %22s\n", "active per token", vram::format_count(inv.active_params).c_str());
   if (inv.mtp_params)
     std::printf("  %-24s %22s  (in the checkpoint, not built by transformers)\n", "MTP layers", vram::format_count(inv.mtp_params).c_str());
+  if (inv.checkpoint_params != inv.total_params)
+    std::printf("  %-24s %22s  (stored elements: parameters, persistent buffers, MTP layers)\n", "checkpoint tensors",
+                vram::format_count(inv.checkpoint_params).c_str());
   std::printf("\n  Hugging Face calculator view (%s, float32):\n", inv.hf.class_name.c_str());
   std::printf("    total size     %s (%s bytes)\n", gib(inv.hf.total_bytes_fp32).c_str(), vram::format_count(inv.hf.total_bytes_fp32).c_str());
   std::printf("    largest layer  %s (%s bytes, %s)\n", gib(inv.hf.largest_layer_bytes_fp32).c_str(),

@@ -120,6 +120,20 @@ Q layer_token_bytes(const ModelDescription& spec, const KvWidth& w, const KvElem
 
 }  // namespace
 
+Q indexer_key_bytes(const DsaIndexerSpec& x, const KvElement& e, Runtime runtime) {
+  const Q d = Q::of(x.head_dim, Msg::term_index_head_dim);
+  switch (runtime) {
+    case Runtime::Vllm:
+      // DeepseekV32IndexerCache: uint8 rows of index_head_dim fp8 values + one fp32 scale per 128.
+      return d * Q::of(1, Msg::term_bytes_fp8) + ceil_div(d, Q::of(128, Msg::term_indexer_quant_block)) * Q::of(4, Msg::term_bytes_fp32_scale);
+    case Runtime::Transformers:
+      // DynamicCache.update_indexer keeps the indexer keys in the model's dtype.
+      return d * Q::of(e.block_elems <= 1 ? e.block_bytes : 2, Message{Msg::term_bytes_dtype, {{"dtype", e.name}}});
+    case Runtime::LlamaCpp: return Q::of(0);  // llama.cpp runs these layers as dense MLA: no indexer
+  }
+  return Q::of(0);
+}
+
 KvCacheBytes kv_cache_bytes(const ModelDescription& spec, const KvWidth& width, const KvElement& element,
                             const KvRequest& request, std::uint64_t first_layer, std::uint64_t last_layer) {
   KvCacheBytes out;
@@ -161,8 +175,21 @@ KvCacheBytes kv_cache_bytes(const ModelDescription& spec, const KvWidth& width, 
                     Q::input(request.sequences, Msg::term_seq, option_field("batch")));
     if (explaining()) out.source = Msg::source_kv_t5_cross;
   }
-  out.bytes = terms.empty() ? Q::of(0) : sum(terms);
   out.per_token = Q::of(layers, Msg::term_layers) * per_layer;
+  // DeepSeek Sparse Attention: each indexer layer also caches one index_head_dim key per token,
+  // over every token of context (the indexer scores them all).
+  if (spec.dsa_indexer) {
+    std::uint64_t indexers = 0;
+    for (std::uint64_t i = first_layer; i < last_layer; ++i) indexers += spec.layers[i].indexer ? 1 : 0;
+    const Q row = indexer_key_bytes(*spec.dsa_indexer, element, request.runtime);
+    if (indexers > 0 && row.value() > 0) {
+      const Q n = Q::of(indexers, Msg::term_indexer_layers);
+      terms.push_back(n * row * kv_layer_tokens_q(LayerSpec{}, request));
+      out.per_token = out.per_token + n * row;
+      if (explaining()) out.indexer_source = Msg::source_kv_dsa_indexer;
+    }
+  }
+  out.bytes = terms.empty() ? Q::of(0) : sum(terms);
   return out;
 }
 

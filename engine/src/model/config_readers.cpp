@@ -98,6 +98,42 @@ void read_llama_like(FieldReader& r, ModelDescription& s, std::uint64_t default_
   read_rotary(r, s);
 }
 
+bool layer_count_ok(FieldReader& r, const ModelDescription& s, std::string_view key, std::size_t count) {
+  if (count == s.num_layers) return true;
+  r.fail(ErrorCode::InvalidValue, key,
+         {Msg::error_config_layer_types_length, {r.key_arg(key), {"count", std::to_string(count)}, {"layers", std::to_string(s.num_layers)}}});
+  return false;
+}
+
+std::optional<std::vector<std::size_t>> read_layer_names(FieldReader& r, const ModelDescription& s, std::string_view key,
+                                                        std::initializer_list<std::string_view> allowed) {
+  const Json* a = r.array(key);
+  if (!a) return std::nullopt;
+  if (!layer_count_ok(r, s, key, a->size())) return std::nullopt;
+  std::vector<std::size_t> out;
+  out.reserve(a->size());
+  for (const auto& v : *a) {
+    if (!v.is_string()) {
+      r.fail(ErrorCode::InvalidValue, key, {Msg::error_config_layer_types_strings, {r.key_arg(key)}});
+      return std::nullopt;
+    }
+    const auto name = v.get<std::string>();
+    std::size_t i = 0;
+    for (const auto& ok : allowed) {
+      if (name == ok) break;
+      ++i;
+    }
+    if (i == allowed.size()) {
+      std::string list;
+      for (const auto& ok : allowed) list += (list.empty() ? "" : ", ") + std::string(ok);
+      r.fail(ErrorCode::Unsupported, key, {Msg::error_config_layer_name_unknown, {r.key_arg(key), {"value", brief(name)}, {"allowed", list}}});
+      return std::nullopt;
+    }
+    out.push_back(i);
+  }
+  return out;
+}
+
 std::vector<std::uint64_t> read_layer_list(FieldReader& r, std::string_view key) {
   std::vector<std::uint64_t> out;
   if (const Json* a = r.array(key)) {

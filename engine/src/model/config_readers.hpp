@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,6 +62,15 @@ void read_layer_types(FieldReader& r, ModelDescription& s, const std::function<b
 // The Llama-family core shared by many model types: dims, KV heads/head_dim, intermediate_size,
 // max_position_embeddings, hidden_act, rotary.
 void read_llama_like(FieldReader& r, ModelDescription& s, std::uint64_t default_kv = 0);
+
+// A per-layer list under `key` has one entry per layer; else records the error naming the key.
+[[nodiscard]] bool layer_count_ok(FieldReader& r, const ModelDescription& s, std::string_view key, std::size_t count);
+
+// A per-layer list of names under `key` (mlp_layer_types "dense"/"sparse", indexer_types
+// "full"/"shared"): for each layer the index of its name in `allowed`; nullopt when absent. A wrong
+// length or an unknown name is an error naming the key.
+[[nodiscard]] std::optional<std::vector<std::size_t>> read_layer_names(FieldReader& r, const ModelDescription& s, std::string_view key,
+                                                                       std::initializer_list<std::string_view> allowed);
 
 // Layer indices listed under `key` (mlp_only_layers …).
 [[nodiscard]] std::vector<std::uint64_t> read_layer_list(FieldReader& r, std::string_view key);

@@ -119,7 +119,7 @@ void InventoryBuilder::rotary_buffer(const std::string& path, int block) {
   if (s_.rotary_dim > 0) buffer(path + ".inv_freq", (s_.rotary_dim + 1) / 2, 4, block, block < 0 ? path : "");
 }
 
-void InventoryBuilder::attention(const std::string& p, int b) {
+void InventoryBuilder::attention(const std::string& p, int b, bool indexer) {
   const std::uint64_t h = s_.hidden_size, d = s_.head_dim, nh = s_.num_heads, nkv = s_.num_kv_heads;
   const std::string a = p + std::string(n_.attn);
   if (s_.mla) {
@@ -137,6 +137,16 @@ void InventoryBuilder::attention(const std::string& p, int b) {
     norm(a + "kv_a_layernorm", m.kv_lora_rank, b, NormKind::RmsNorm);
     linear(a + "kv_b_proj", Role::AttentionProjection, mul(nh, m.qk_nope_head_dim + m.v_head_dim), m.kv_lora_rank, false, b);
     linear(a + "o_proj", Role::AttentionProjection, h, mul(nh, m.v_head_dim), s_.attn_out_bias, b);
+    if (indexer && s_.dsa_indexer) {
+      // DeepseekV32Indexer: wq_b reads the q_a_layernorm output (q_lora_rank), wk and weights_proj
+      // the hidden state; k_norm is a LayerNorm with bias.
+      const DsaIndexerSpec& x = *s_.dsa_indexer;
+      const std::string ix = a + "indexer.";
+      linear(ix + "wq_b", Role::AttentionProjection, mul(x.n_heads, x.head_dim), m.q_lora_rank, false, b);
+      linear(ix + "wk", Role::AttentionProjection, x.head_dim, h, false, b);
+      norm(ix + "k_norm", x.head_dim, b, NormKind::LayerNorm);
+      linear(ix + "weights_proj", Role::AttentionProjection, x.n_heads, h, false, b);
+    }
     return;
   }
   if (s_.fused_qkv) {
@@ -188,7 +198,14 @@ void InventoryBuilder::moe_mlp(const std::string& p, int b) {
   ParamGroup& r = add(p + router + ".weight", router, Role::Router, e, h, b);
   r.linear = s_.arch == nullptr || s_.arch->router_quantized;
   if (m.router_bias) add(p + router + ".bias", router, Role::Router, e, 1, b).bias = true;
-  if (m.score_correction_bias) buffer(p + "gate.e_score_correction_bias", e, 4, b);
+  if (m.score_correction_bias) {
+    buffer(p + (m.score_bias_in_block ? "" : router + ".") + "e_score_correction_bias", e, 4, b);
+    inv_.groups.back().persistent = true;  // register_buffer(persistent=True): in the checkpoint
+  }
+  if (m.score_bias_parameter) {
+    // Ernie4_5_MoeStatics: e_score_correction_bias is an nn.Parameter [1, E] (fp32, no grad).
+    add(p + "moe_statics.e_score_correction_bias", "moe_statics", Role::Router, e, 1, b);
+  }
   if (m.fused_gate_up) {
     // GptOssExperts: gate_up_proj [E, h, 2w] + bias [E, 2w]; down_proj [E, w, h] + bias [E, h].
     ParamGroup& gu = add(p + "experts.gate_up_proj", "gate_up_proj", Role::ExpertProjection, mul(2, w), h, b);
@@ -222,7 +239,7 @@ void InventoryBuilder::moe_mlp(const std::string& p, int b) {
   if (m.shared_expert_gate) linear(p + "shared_expert_gate", Role::Router, 1, h, false, b);
 }
 
-void InventoryBuilder::decoder_layer(int b, bool moe) {
+void InventoryBuilder::decoder_layer(int b, bool moe, bool indexer) {
   const std::uint64_t h = s_.hidden_size;
   const std::string p = std::string(n_.layers) + ".{i}.";
   const std::string norm1(n_.norm1), norm2(n_.norm2);
@@ -245,7 +262,7 @@ void InventoryBuilder::decoder_layer(int b, bool moe) {
       norm(p + "post_feedforward_layernorm", h, b);
       break;
   }
-  attention(p, b);
+  attention(p, b, indexer);
   if (s_.block == BlockStyle::PreNorm || s_.block == BlockStyle::PostLN) norm(p + norm2, h, b);
   if (moe) {
     moe_mlp(p + std::string(n_.moe.empty() ? n_.mlp : n_.moe), b);
@@ -286,21 +303,23 @@ void InventoryBuilder::decoder_stack() {
     linear("decoder.project_in", Role::EmbeddingProjection, h, emb_w, false, -1);
   }
 
-  // Blocks: consecutive runs of identical layers (dense / MoE).
+  // Blocks: consecutive runs of identical layers (dense / MoE, with / without a DSA indexer).
   const bool encoder = s_.encoder_only();
   const std::size_t first_block = inv_.blocks.size();
   std::uint64_t i = 0;
   while (i < s_.num_layers) {
     const bool moe = s_.layers[i].moe;
+    const bool indexer = s_.layers[i].indexer && s_.dsa_indexer.has_value();
     std::uint64_t j = i;
-    while (j < s_.num_layers && s_.layers[j].moe == moe) ++j;
+    while (j < s_.num_layers && s_.layers[j].moe == moe && (s_.layers[j].indexer && s_.dsa_indexer.has_value()) == indexer) ++j;
     // Merge with an existing block of the same kind (DeepSeek moe_layer_freq > 1 alternates).
     int b = -1;
     for (std::size_t k = first_block; k < inv_.blocks.size(); ++k)
-      if (inv_.blocks[k].moe == moe) b = static_cast<int>(k);
+      if (inv_.blocks[k].moe == moe && inv_.blocks[k].indexer == indexer) b = static_cast<int>(k);
     if (b < 0) {
       b = add_block(std::string(n_.layers) + "." + std::to_string(i), 0, i, moe, encoder);
-      decoder_layer(b, moe);
+      inv_.blocks.back().indexer = indexer;
+      decoder_layer(b, moe, indexer);
     }
     inv_.blocks[static_cast<std::size_t>(b)].count += j - i;
     i = j;
@@ -352,6 +371,11 @@ void finish(InventoryBuilder& b) {
       add(inv.embedding_params, n);
   }
   if (inv.total_params > kMaxParams) return;
+  // What the checkpoint stores: parameters, persistent buffers, MTP layers (set before finish()).
+  add(inv.checkpoint_params, inv.total_params);
+  add(inv.checkpoint_params, inv.mtp_params);
+  for (const auto& g : inv.groups)
+    if (g.is_buffer() && g.persistent && g.in_full) add(inv.checkpoint_params, inv.group_total(g));
   // Active parameters per token: routed experts count only for the top-k of them.
   inv.active_params = inv.total_params;
   if (s.moe && s.moe->routed_experts > 0) {
@@ -462,11 +486,25 @@ Result<Inventory> build_inventory(const ModelDescription& spec) {
     // DeepSeek-V3 multi-token prediction module: stored in the checkpoint (layer index
     // num_hidden_layers), not instantiated by transformers. One MoE decoder layer plus enorm,
     // hnorm (RMSNorm h each), eh_proj (2h → h) and a final norm; embedding and head are shared.
-    std::uint64_t layer_params = 0;
-    for (const auto& g : inv.groups)
-      if (g.block >= 0 && inv.blocks[static_cast<std::size_t>(g.block)].moe && !g.is_buffer()) layer_params += b.mul(b.mul(g.rows, g.cols), g.experts);
+    // With DSA the MTP layer has its own indexer (GLM-5.1: 753,864,139,008 stored elements, see
+    // tests/model/arch/deepseek_test.cpp). One MoE block stands for the layer (the indexed one when
+    // the model has an indexer).
+    int mtp_block = -1;
+    for (std::size_t k = 0; k < inv.blocks.size(); ++k) {
+      const Block& blk = inv.blocks[k];
+      if (!blk.moe) continue;
+      if (mtp_block < 0 || (blk.indexer && !inv.blocks[static_cast<std::size_t>(mtp_block)].indexer)) mtp_block = static_cast<int>(k);
+    }
+    std::uint64_t layer_params = 0, layer_stored_buffers = 0;
+    for (const auto& g : inv.groups) {
+      if (g.block != mtp_block) continue;
+      const std::uint64_t n = b.mul(b.mul(g.rows, g.cols), g.experts);
+      if (!g.is_buffer()) layer_params += n;
+      else if (g.persistent) layer_stored_buffers += n;
+    }
     const std::uint64_t h = spec.hidden_size;
     inv.mtp_params = b.mul(spec.mtp_layers, layer_params + 3 * h + b.mul(2 * h, h));
+    inv.checkpoint_params = b.mul(spec.mtp_layers, layer_stored_buffers);
   }
   detail::finish(b);
   if (b.overflow()) return *b.overflow();

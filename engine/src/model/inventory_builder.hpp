@@ -45,8 +45,8 @@ class InventoryBuilder {
   void suppress_units(bool on) { unit_suppressed_ = on; }
 
   // The generic parts (inventory.cpp): one decoder layer, attention, MLPs, the decoder stack, heads.
-  void decoder_layer(int block, bool moe);
-  void attention(const std::string& prefix, int block);
+  void decoder_layer(int block, bool moe, bool indexer = false);
+  void attention(const std::string& prefix, int block, bool indexer = false);
   void dense_mlp(const std::string& prefix, int block, std::uint64_t width, Role role);
   void moe_mlp(const std::string& prefix, int block);
   void decoder_stack();

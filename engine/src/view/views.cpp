@@ -89,7 +89,7 @@ Value view_params(const Model& m, const ViewStyle& s, bool tensors) {
   Value o = Value::object();
   o.set("model_type", spec.model_type).set("architecture", spec.architecture);
   o.set("total_params", inv.total_params).set("active_params", inv.active_params).set("embedding_params", inv.embedding_params);
-  o.set("buffer_bytes", inv.buffer_bytes).set("mtp_params", inv.mtp_params);
+  o.set("buffer_bytes", inv.buffer_bytes).set("mtp_params", inv.mtp_params).set("checkpoint_params", inv.checkpoint_params);
   o.set("groups", list(inv.summary(), [](const NamedCount& g) { return Value::object().set("name", g.name).set("params", g.params); }));
   if (tensors) {
     Value t = Value::array();

@@ -87,7 +87,14 @@ struct KvCacheBytes {
   Q bytes;      // the cache of layers [first, last) on one GPU
   Q per_token;  // all layers in range, one token of context (full layers)
   Message source;
+  Message indexer_source;  // set when DSA indexer keys are part of `bytes`
 };
+
+// Bytes of one DSA indexer key row (one per token per indexer layer): vLLM's
+// DeepseekV32IndexerCache stores index_head_dim fp8 values + an fp32 scale per 128 (head_size
+// index_head_dim + index_head_dim // 128 · 4, uint8: 132 B at 128); transformers' DynamicCache
+// update_indexer keeps index_head_dim values in the model dtype; llama.cpp has no indexer (0).
+[[nodiscard]] Q indexer_key_bytes(const DsaIndexerSpec& indexer, const KvElement& element, Runtime runtime);
 
 // The tokens one layer holds, as a formula (kv_layer_tokens is its value).
 [[nodiscard]] Q kv_layer_tokens_q(const LayerSpec& layer, const KvRequest& request);

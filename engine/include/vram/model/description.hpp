@@ -51,6 +51,8 @@ struct LayerSpec {
   AttentionKind attention = AttentionKind::Full;
   std::uint64_t window = 0;  // tokens seen by a sliding-window layer
   bool moe = false;          // routed-expert MLP (else dense MLP)
+  bool rope = true;          // false: a NoPE layer (SmolLM3 no_rope_layers, EXAONE-4 global layers)
+  bool indexer = false;      // runs a DSA lightning indexer with its own K cache (DeepSeek-V3.2, GLM-5)
 };
 
 struct MoeSpec {
@@ -63,6 +65,8 @@ struct MoeSpec {
   bool router_bias = false;                     // gpt-oss router has a bias
   bool expert_bias = false;                     // gpt-oss experts carry biases
   bool score_correction_bias = false;           // DeepSeek-V3 e_score_correction_bias buffer (fp32)
+  bool score_bias_in_block = false;             // that buffer sits on the MoE block, not the router (MiniMax-M2)
+  bool score_bias_parameter = false;            // ERNIE-4.5 moe_statics.e_score_correction_bias: an nn.Parameter
   bool fused_gate_up = false;                   // stored as one gate_up_proj tensor (gpt-oss)
   std::uint64_t dense_first = 0;                // first_k_dense_replace
   std::uint64_t layer_freq = 1;                 // moe_layer_freq / decoder_sparse_step
@@ -74,6 +78,16 @@ struct MlaSpec {
   std::uint64_t qk_nope_head_dim = 0;
   std::uint64_t qk_rope_head_dim = 0;
   std::uint64_t v_head_dim = 0;
+};
+
+// DeepSeek Sparse Attention's lightning indexer (DeepseekV32Indexer): per layer wq_b (q_lora_rank →
+// n_heads·head_dim), wk (hidden → head_dim), k_norm (LayerNorm(head_dim) with bias), weights_proj
+// (hidden → n_heads); it caches one head_dim key per token (transformers update_indexer; vLLM
+// DeepseekV32IndexerCache).
+struct DsaIndexerSpec {
+  std::uint64_t n_heads = 0;   // index_n_heads
+  std::uint64_t head_dim = 0;  // index_head_dim
+  std::uint64_t topk = 0;      // index_topk: keys each query attends to
 };
 
 // SigLIP vision tower of a multimodal Gemma-3 (Gemma3ForConditionalGeneration) and its projector.
@@ -193,6 +207,7 @@ struct ModelDescription {
   std::optional<EncoderDecoderSpec> encoder_decoder;
   std::optional<VisionSpec> vision;        // multimodal Gemma-3
   std::uint64_t mtp_layers = 0;            // num_nextn_predict_layers: stored, not built by transformers
+  std::optional<DsaIndexerSpec> dsa_indexer;  // DeepSeek-V3.2 / GLM-5 sparse attention (layers[i].indexer)
 
   DType torch_dtype = DType::F32;          // checkpoint dtype from torch_dtype/dtype (F32 if absent)
   bool torch_dtype_given = false;

@@ -40,6 +40,7 @@ struct Block {
   std::uint64_t first_index = 0;
   bool moe = false;
   bool encoder = false;   // encoder stack (T5/BERT)
+  bool indexer = false;   // layers with a DSA lightning indexer (DeepSeek-V3.2, GLM-5)
 };
 
 // A group of identical tensors: `rows × cols` elements (× `experts`), repeated once per instance
@@ -59,6 +60,7 @@ struct ParamGroup {
   bool in_base = true;        // part of the AutoModel base class
   std::uint8_t buffer_elem_bytes = 0;  // > 0: a buffer of this element size, not a parameter
   bool bool_buffer = false;            // torch.bool buffer: 1 byte in memory, 1/8 in accelerate's sizes
+  bool persistent = false;             // a buffer the checkpoint stores (DeepSeek-V3 e_score_correction_bias)
 
   [[nodiscard]] std::uint64_t numel() const { return rows * cols * experts; }
   [[nodiscard]] bool is_buffer() const { return buffer_elem_bytes != 0; }
@@ -88,6 +90,10 @@ struct Inventory {
   std::uint64_t embedding_params = 0;    // input embeddings (tokens, positions, types)
   std::uint64_t buffer_bytes = 0;        // full class buffers at their own dtype
   std::uint64_t mtp_params = 0;          // stored multi-token-prediction layers, not built by transformers
+  // Elements the checkpoint's safetensors hold before quantisation side tensors: parameters, the
+  // buffers it stores (persistent) and the MTP layers with theirs — what the Hub's safetensors
+  // total reports for a bf16 release. total_params is what transformers builds.
+  std::uint64_t checkpoint_params = 0;
   HfCalculatorView hf;
 
   [[nodiscard]] std::uint64_t block_count(int block) const {

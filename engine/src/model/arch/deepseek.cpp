@@ -1,9 +1,15 @@
-// DeepSeek-V2 and DeepSeek-V3 (transformers models/deepseek_v2, deepseek_v3, v4.57): multi-head
-// latent attention (optional low-rank query, joint low-rank KV with a decoupled RoPE key), routed +
-// shared experts after first_k_dense_replace dense layers (transformers never reads moe_layer_freq),
-// a bare-Parameter router; V3 with an fp32 e_score_correction_bias and a multi-token-prediction
-// layer stored in the checkpoint but not built. Kimi-K2 declares model_type kimi_k2 with the
-// DeepseekV3ForCausalLM layout.
+// The multi-head-latent-attention family: DeepSeek-V2, DeepSeek-V3 (and Kimi-K2, model_type
+// kimi_k2 with the DeepseekV3ForCausalLM layout), DeepSeek-V3.2, GLM-4.7-Flash (glm4_moe_lite) and
+// GLM-5 (glm_moe_dsa) (transformers models/deepseek_v2, deepseek_v3, deepseek_v32, glm4_moe_lite,
+// glm_moe_dsa). Attention: optional low-rank query, joint low-rank KV with a decoupled RoPE key
+// (DeepseekV3Attention, which Glm4MoeLiteAttention and GlmMoeDsaAttention reuse). MLP: routed +
+// shared experts after the dense-first layers (first_k_dense_replace, or mlp_layer_types where the
+// class reads that; transformers never reads moe_layer_freq), a bare-Parameter router; from V3 on an
+// fp32 e_score_correction_bias buffer (stored in the checkpoint) and multi-token-prediction layers
+// stored at index num_hidden_layers but not built (_keys_to_ignore_on_load_unexpected).
+// DeepSeek-V3.2 and GLM-5 add DeepSeek Sparse Attention: a lightning indexer per layer
+// (DeepseekV32Indexer: wq_b, wk, k_norm, weights_proj) with its own per-token key cache; GLM-5
+// layers whose indexer_types entry is "shared" reuse the previous indexer's top-k and have none.
 #include "model/config_readers.hpp"
 #include "vram/model/architecture.hpp"
 
@@ -12,16 +18,55 @@ namespace {
 
 using namespace detail;
 
-void read_deepseek(FieldReader& r, ModelDescription& s, bool v3) {
+// What differs between the configuration classes: their defaults and which keys they read.
+struct MlaFamily {
+  bool v3 = true;                         // e_score_correction_bias, MTP layers, V3 defaults
+  std::uint64_t q_lora_default = 1536;    // q_lora_rank when absent (null = no query compression)
+  std::uint64_t dense_first_default = 3;  // first_k_dense_replace when absent
+  bool mlp_layer_types = false;           // the class reads mlp_layer_types ("dense" / "sparse")
+  std::uint64_t index_heads_default = 0;  // > 0: DSA indexer (index_n_heads default)
+  bool indexer_types = false;             // GlmMoeDsaConfig: per-layer "full" / "shared" indexers
+};
+
+// GlmMoeDsaConfig.__post_init__: indexer_types, else index_topk_pattern ("F"/"S" per layer), else
+// "full" when max(i − index_skip_topk_offset + 1, 0) % index_topk_freq == 0 (defaults 1 and 2: all full).
+void read_indexer_types(FieldReader& r, ModelDescription& s) {
+  if (const auto names = read_layer_names(r, s, "indexer_types", {"full", "shared"})) {
+    for (std::uint64_t i = 0; i < s.num_layers; ++i) s.layers[i].indexer = (*names)[i] == 0;
+    return;
+  }
+  if (r.has("index_topk_pattern") && r.json().at("index_topk_pattern").is_string()) {
+    const std::string pattern = r.string_or("index_topk_pattern", "");
+    if (pattern.size() != s.num_layers || pattern.find_first_not_of("FS") != std::string::npos) {
+      r.fail(ErrorCode::InvalidValue, "index_topk_pattern",
+             {Msg::error_config_index_topk_pattern, {r.key_arg("index_topk_pattern"), {"layers", std::to_string(s.num_layers)}}});
+      return;
+    }
+    for (std::uint64_t i = 0; i < s.num_layers; ++i) s.layers[i].indexer = pattern[i] == 'F';
+    return;
+  }
+  if (const auto names = read_layer_names(r, s, "index_topk_pattern", {"full", "shared"})) {
+    for (std::uint64_t i = 0; i < s.num_layers; ++i) s.layers[i].indexer = (*names)[i] == 0;
+    return;
+  }
+  const std::uint64_t freq = r.positive_or("index_topk_freq", 1, kMaxLayers);
+  const std::uint64_t offset = r.opt_uint("index_skip_topk_offset", kMaxLayers).value_or(2);
+  for (std::uint64_t i = 0; i < s.num_layers; ++i) {
+    const std::uint64_t shifted = i + 1 > offset ? i + 1 - offset : 0;
+    s.layers[i].indexer = shifted % freq == 0;
+  }
+}
+
+void read_mla_family(FieldReader& r, ModelDescription& s, const MlaFamily& f) {
   read_dims(r, s);
   s.num_kv_heads = r.positive_or("num_key_value_heads", s.num_heads, kMaxHeads);
   s.intermediate_size = r.positive("intermediate_size", kMaxWidth);
   s.max_position_embeddings = r.opt_uint("max_position_embeddings", kMaxPositions).value_or(0);
   s.activation = r.string_or("hidden_act", "silu");
   MlaSpec mla;
-  // q_lora_rank: absent → 1536 (config default), null → no query compression.
+  // q_lora_rank: absent → the class default, null → no query compression.
   const bool q_lora_present = r.json().is_object() && r.json().contains("q_lora_rank");
-  mla.q_lora_rank = q_lora_present ? r.opt_uint("q_lora_rank", kMaxHidden).value_or(0) : 1536;
+  mla.q_lora_rank = q_lora_present ? r.opt_uint("q_lora_rank", kMaxHidden).value_or(0) : f.q_lora_default;
   mla.kv_lora_rank = r.positive("kv_lora_rank", kMaxHidden);
   mla.qk_nope_head_dim = r.positive("qk_nope_head_dim", kMaxHidden);
   mla.qk_rope_head_dim = r.positive("qk_rope_head_dim", kMaxHidden);
@@ -39,18 +84,54 @@ void read_deepseek(FieldReader& r, ModelDescription& s, bool v3) {
     m.experts_per_token = r.positive("num_experts_per_tok", kMaxExperts);
     m.expert_intermediate = r.positive("moe_intermediate_size", kMaxWidth);
     const bool shared_present = r.json().is_object() && r.json().contains("n_shared_experts");
-    m.shared_experts = shared_present ? r.opt_uint("n_shared_experts", kMaxExperts).value_or(0) : (v3 ? 1 : 2);
+    m.shared_experts = shared_present ? r.opt_uint("n_shared_experts", kMaxExperts).value_or(0) : (f.v3 ? 1 : 2);
     m.shared_intermediate = m.shared_experts * m.expert_intermediate;
-    m.dense_first = r.opt_uint("first_k_dense_replace", kMaxLayers).value_or(v3 ? 3 : 0);
-    m.score_correction_bias = v3;
-    for (std::uint64_t i = 0; i < s.num_layers; ++i) s.layers[i].moe = i >= m.dense_first;
+    m.score_correction_bias = f.v3;
+    const auto mlp_types = f.mlp_layer_types ? read_layer_names(r, s, "mlp_layer_types", {"dense", "sparse"}) : std::nullopt;
+    if (mlp_types) {
+      for (std::uint64_t i = 0; i < s.num_layers; ++i) s.layers[i].moe = (*mlp_types)[i] == 1;
+    } else {
+      m.dense_first = r.opt_uint("first_k_dense_replace", kMaxLayers).value_or(f.dense_first_default);
+      for (std::uint64_t i = 0; i < s.num_layers; ++i) s.layers[i].moe = i >= m.dense_first;
+    }
     s.moe = m;
   }
   s.mtp_layers = r.opt_uint("num_nextn_predict_layers", 64).value_or(0);
+  if (f.index_heads_default > 0) {
+    DsaIndexerSpec x;
+    x.n_heads = r.positive_or("index_n_heads", f.index_heads_default, kMaxHeads);
+    x.head_dim = r.positive_or("index_head_dim", 128, kMaxHidden);
+    x.topk = r.positive_or("index_topk", 2048, kMaxPositions);
+    s.dsa_indexer = x;
+    if (mla.q_lora_rank == 0) {
+      // The indexer's wq_b reads the compressed query: DSA has no meaning without q_lora_rank.
+      r.fail(ErrorCode::InvalidValue, "q_lora_rank", {Msg::error_config_dsa_needs_q_lora, {r.key_arg("q_lora_rank")}});
+      return;
+    }
+    if (f.indexer_types) {
+      read_indexer_types(r, s);
+    } else {
+      for (auto& l : s.layers) l.indexer = true;
+    }
+  }
 }
 
-void read_deepseek_v2(FieldReader& r, ModelDescription& s) { read_deepseek(r, s, false); }
-void read_deepseek_v3(FieldReader& r, ModelDescription& s) { read_deepseek(r, s, true); }
+void read_deepseek_v2(FieldReader& r, ModelDescription& s) {
+  read_mla_family(r, s, {.v3 = false, .q_lora_default = 1536, .dense_first_default = 0});
+}
+void read_deepseek_v3(FieldReader& r, ModelDescription& s) { read_mla_family(r, s, {}); }
+// DeepseekV32Config: V3's defaults, index_n_heads 64, index_head_dim 128, index_topk 2048.
+void read_deepseek_v32(FieldReader& r, ModelDescription& s) { read_mla_family(r, s, {.index_heads_default = 64}); }
+// Glm4MoeLiteConfig: q_lora_rank 768; mlp_layer_types (default one dense layer, then sparse) —
+// released configs write first_k_dense_replace, read when mlp_layer_types is absent.
+void read_glm4_moe_lite(FieldReader& r, ModelDescription& s) {
+  read_mla_family(r, s, {.q_lora_default = 768, .dense_first_default = 1, .mlp_layer_types = true});
+}
+// GlmMoeDsaConfig (a DeepseekV32Config): q_lora_rank 2048, index_n_heads 32, three dense layers.
+void read_glm_moe_dsa(FieldReader& r, ModelDescription& s) {
+  read_mla_family(r, s, {.q_lora_default = 2048, .dense_first_default = 3, .mlp_layer_types = true, .index_heads_default = 32,
+                         .indexer_types = true});
+}
 
 }  // namespace
 
@@ -60,6 +141,11 @@ const ArchitectureFamily arch_deepseek{
      .router_is_linear = false},
     {.model_type = "deepseek_v3", .aliases = {"kimi_k2"}, .base_class = "DeepseekV3Model", .read = read_deepseek_v3,
      .gguf = {.arch = "deepseek2"}, .router_is_linear = false},
+    {.model_type = "deepseek_v32", .base_class = "DeepseekV32Model", .read = read_deepseek_v32, .lora_targets = "", .router_is_linear = false},
+    // llama.cpp loads GLM-4.7-Flash as deepseek2 (MLA) — convert_hf_to_gguf.py Glm4MoeLiteModel.
+    {.model_type = "glm4_moe_lite", .base_class = "Glm4MoeLiteModel", .read = read_glm4_moe_lite, .lora_targets = "", .gguf = {.arch = "deepseek2"},
+     .router_is_linear = false},
+    {.model_type = "glm_moe_dsa", .base_class = "GlmMoeDsaModel", .read = read_glm_moe_dsa, .lora_targets = "", .router_is_linear = false},
 };
 
 }  // namespace vram
