@@ -204,6 +204,26 @@ Value view_safetensors(const StoredTensors& st, const Model& m, const ViewStyle&
   return o;
 }
 
+Value view_gguf(const GgufModel& g, const std::string& config) {
+  Value o = Value::object();
+  o.set("architecture", g.architecture).set("name", g.name).set("file_type", g.file_type);
+  o.set("files", g.files).set("tensors", g.tensors).set("bytes", g.bytes).set("params", g.params);
+  o.set("quantized_params", g.quantized_params).set("dense_params", g.dense_params);
+  o.set("by_type", list(g.by_type, [](const GgufTypeCount& t) {
+    return Value::object().set("type", ggml_traits(t.type).name).set("tensors", t.tensors).set("elements", t.elements).set("bytes", t.bytes);
+  }));
+  o.set("input_bytes", g.input_bytes).set("output_bytes", g.output_bytes).set("token_embd_bytes", g.token_embd_bytes);
+  o.set("layer_bytes", list(g.layer_bytes, [](std::uint64_t b) { return Value(b); }));
+  o.set("extra_layer_bytes", g.extra_layer_bytes).set("tied", g.tied);
+  o.set("n_layer", g.n_layer).set("n_embd", g.n_embd).set("n_ff", g.n_ff).set("n_head", g.n_head);
+  o.set("n_head_kv", list(g.n_head_kv, [](std::uint64_t b) { return Value(b); }));
+  o.set("key_length", g.key_length).set("value_length", g.value_length).set("n_vocab", g.n_vocab).set("n_ctx_train", g.n_ctx_train);
+  o.set("sliding_window", g.sliding_window).set("n_expert", g.n_expert).set("n_expert_used", g.n_expert_used);
+  o.set("ssm_d_state", g.ssm_d_state).set("ssm_d_inner", g.ssm_d_inner).set("ssm_d_conv", g.ssm_d_conv);
+  o.set("config", config);
+  return o;
+}
+
 Value view_url_state(const UrlState& u, const ViewStyle& s) {
   Value o = Value::object();
   o.set("source", u.source).set("model", u.model).set("hub", u.hub).set("config", u.config).set("manual", u.manual).set("tab", u.tab);
