@@ -152,7 +152,8 @@ Value view_fit(const Fit& f, const Solves& solves, const Gpu& gpu) {
       .set("max_seq", solves.max_seq)
       .set("max_batch", solves.max_batch)
       .set("min_gpus", solves.min_gpus)
-      .set("best_weights", solves.best_weights);
+      .set("best_weights", solves.best_weights)
+      .set("max_gpu_layers", solves.max_gpu_layers < 0 ? Value() : Value(static_cast<std::uint64_t>(solves.max_gpu_layers)));
 }
 
 Value view_sweep(const Sweep& sw) {
