@@ -6,6 +6,7 @@
 
 #include "gguf_writer.hpp"
 #include "test_support.hpp"
+#include "vram/base/format.hpp"
 #include "vram/model/gguf.hpp"
 
 using vram::GgufValueType;
@@ -146,7 +147,7 @@ TEST_CASE("every ggml type the file may name has its block size", "[gguf]") {
   for (std::uint32_t removed : {4u, 5u, 31u, 33u, 36u, 38u, 99u}) {
     GgufWriter w;
     w.tensor("x", {512}, removed, 1, 1);
-    CHECK(error_of(w.bytes()) == "t.gguf: tensor \"x\": unknown ggml type " + std::to_string(removed));
+    CHECK(error_of(w.bytes()) == "t.gguf: tensor \"x\": unknown ggml type " + vram::format_count(removed));
   }
 }
 
@@ -235,7 +236,7 @@ TEST_CASE("bad headers are named errors", "[gguf][bad]") {
   arr.clear();
   GgufWriter::put<std::uint32_t>(arr, 10);
   GgufWriter::put<std::uint64_t>(arr, std::uint64_t{1} << 26);
-  CHECK(error_of(GgufWriter().raw("a", 9, arr).bytes()) == "t.gguf: the GGUF header is larger than 256.00 MiB");
+  CHECK(error_of(GgufWriter().raw("a", 9, arr).bytes()) == "t.gguf: the GGUF header is larger than 256.0 MiB");
   std::string deep;
   for (int i = 0; i < 9; ++i) {
     GgufWriter::put<std::uint32_t>(deep, 9);
@@ -267,8 +268,8 @@ TEST_CASE("bad headers are named errors", "[gguf][bad]") {
   const std::string sh = sized.bytes();
   const std::uint64_t end = (sh.size() + 31) / 32 * 32 + 4096;
   CHECK(error_of(sh, end) == "ok");
-  CHECK(error_of(sh, end - 1) == "t.gguf: the tensor data ends at byte " + std::to_string(end) + ", past the end of the file (" +
-                                    std::to_string(end - 1) + " bytes)");
+  CHECK(error_of(sh, end - 1) == "t.gguf: the tensor data ends at byte " + vram::format_count(end) + ", past the end of the file (" +
+                                    vram::format_count(end - 1) + " bytes)");
 }
 
 TEST_CASE("garbage never reads out of bounds and answers a value or a named error", "[gguf][bad]") {

@@ -137,7 +137,7 @@ std::vector<std::string> gguf_parts(const std::string& path) {
   const int count = std::stoi(end.substr(10, 5));
   if (count < 1 || count > 4096) return {path};
   std::vector<std::string> out;
-  char num[8];
+  char num[16];
   for (int i = 1; i <= count; ++i) {
     std::snprintf(num, sizeof num, "%05d", i);
     out.push_back(path.substr(0, path.size() - tail.size()) + "-" + num + end.substr(6));

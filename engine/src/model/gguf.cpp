@@ -462,7 +462,7 @@ Result<GgufModel> gguf_model(const std::vector<GgufHeader>& parts, const std::ve
   m.n_layer = k.uint("block_count");
   if (m.n_layer == 0 || m.n_layer > kMaxGgufLayers)
     return make_error(ErrorCode::InvalidValue, file,
-                      {Msg::error_gguf_block_count, {{"file", file}, {"key", k.prefix + "block_count"}, {"value", m.n_layer}, {"max", kMaxGgufLayers}}});
+                      {Msg::error_gguf_block_count, {{"file", file}, {"key", k.prefix + "block_count"}, {"value", m.n_layer}, {"max", std::to_string(kMaxGgufLayers)}}});
   m.n_embd = k.uint("embedding_length");
   m.n_ff = k.uint("feed_forward_length");
   m.n_head = k.uint("attention.head_count");

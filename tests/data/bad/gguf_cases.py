@@ -57,7 +57,7 @@ case('kv-count', b'GGUF' + struct.pack('<IQQ', 3, 0, (1 << 64) - 1), 'metadata_k
 case('key-length', b'GGUF' + struct.pack('<IQQQ', 3, 0, 1, (1 << 64) - 1), 'a key length of 2^64 − 1', err('invalid_value', 'metadata key 0 is 18,446,744,073,709,551,615 bytes long'))
 case('string-length', G().key('s', 8, struct.pack('<Q', 1 << 40)).bytes(), 'a 1 TiB string value', err('invalid_value', 'a string of 1,099,511,627,776 bytes'))
 case('array-length', G().key('a', 9, struct.pack('<IQ', 4, 1 << 62)).bytes(), 'an array of 2^62 u32', err('invalid_value', 'an array of 4,611,686,018,427,387,904 items'))
-case('array-bytes', G().key('a', 9, struct.pack('<IQ', 10, 1 << 26)).bytes(), 'an array of 2^26 u64 (512 MiB) passes the header limit', err('overflow', 'the GGUF header is larger than 256.00 MiB'))
+case('array-bytes', G().key('a', 9, struct.pack('<IQ', 10, 1 << 26)).bytes(), 'an array of 2^26 u64 (512 MiB) passes the header limit', err('overflow', 'the GGUF header is larger than 256.0 MiB'))
 case('deep-array', G().key('d', 9, struct.pack('<IQ', 9, 1) * 9).bytes(), 'arrays of arrays 9 deep', err('invalid_value', 'arrays nested more than 8 deep'))
 case('value-type', G().key('v', 13, b'').bytes(), 'value type 13', err('invalid_value', 'unknown value type 13'))
 case('bool', G().key('b', 7, b'\x05').bytes(), 'a bool of 5', err('invalid_value', 'a bool must be 0 or 1, got 5'))
