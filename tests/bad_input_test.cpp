@@ -6,6 +6,8 @@
 // field), and for the overflow bait the arithmetic stated in each case's description.
 #include <catch2/catch.hpp>
 
+#include "vram/view/api.hpp"
+
 #include <ctime>
 #include <cctype>
 #include <cmath>
@@ -138,6 +140,34 @@ void check_report(const vram::Report& r, Outcome& out) {
 Outcome run_case(const json& c) {
   Outcome out;
   const std::string kind = c.at("kind");
+  if (kind == "gguf") {  // the header bytes of each part, as the page's binding gguf() gets them
+    std::vector<std::string> parts, names;
+    for (const auto& f : c.at("parts")) {
+      parts.push_back(vram::test::read_repo_file("tests/data/bad/" + f.get<std::string>()));
+      names.push_back(f.get<std::string>());
+    }
+    vram::Session session(vram::english_catalog(), vram::Spelling::Js);
+    auto v = session.gguf(parts, names);
+    if (!v) {
+      out.error = v.error();
+      return out;
+    }
+    if (v.value().find("need_bytes")) {
+      out.warnings.push_back("need_bytes");
+      return out;
+    }
+    auto model = vram::load_model(v.value().find("config")->string());
+    if (!model) {
+      out.error = model.error();
+      return out;
+    }
+    vram::InferenceOptions o;
+    o.runtime = vram::Runtime::LlamaCpp;
+    auto r = vram::estimate_inference(model.value(), o);
+    if (!r) out.error = r.error();
+    else check_report(r.value(), out);
+    return out;
+  }
   std::string config;
   if (c.contains("config")) config = vram::test::read_repo_file("tests/data/bad/" + c.at("config").get<std::string>());
   else if (kind != "safetensors" && c.contains("generator")) config = generate(c.at("generator"));

@@ -27,6 +27,13 @@ expect_rc(2 "not in the built-in catalog" params --model nobody/nothing)
 expect_rc(2 "unknown option --frobnicate" params --model openai-community/gpt2 --frobnicate 3)
 expect_rc(2 "unknown command" frobnicate)
 expect_rc(2 "give --config FILE or --model ID" params)
+# GGUF files (issue 15): only the header is read; bad input names the file.
+file(WRITE ${WORK}/not.gguf "GGML this is no GGUF file")
+file(WRITE ${WORK}/short.gguf "GGUF")
+expect_rc(2 "not.gguf: not a GGUF file" params --gguf ${WORK}/not.gguf)
+expect_rc(2 "short.gguf: the file ends at byte 4, before its GGUF header does" inference --gguf ${WORK}/short.gguf)
+expect_rc(2 "not a regular file" gguf --gguf ${WORK})
+expect_rc(2 "give one of --config FILE, --model ID, --gguf FILE" params --gguf ${WORK}/not.gguf --model openai-community/gpt2)
 
 # Estimates (issue 3): JSON with integer total_bytes and items; bad flags name the flag.
 expect_rc(0 "\"id\": \"kv_cache\"" inference --model meta-llama/Llama-3.1-8B-Instruct --dtype int4 --kv-dtype fp8 --batch 2 --context 8192 --json)

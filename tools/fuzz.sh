@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (cmake --preset fuzz: clang, ASan + UBSan) and runs each for a while
 # on a working copy of its seed corpus, so the repository is never modified:
 #   tools/fuzz.sh [--seconds N] [--jobs J] [target ...] [-- libFuzzer flags]
-# Targets: config safetensors url_state estimate (default: all that are built). --jobs J > 1 runs J processes in
+# Targets: config safetensors url_state estimate gguf (default: all that are built). --jobs J > 1 runs J processes in
 # libFuzzer's fork mode. Per target it prints executions, exec/s, corpus size, coverage and crashes;
 # it exits non-zero on any crash, timeout (> 2 s) or out-of-memory (> 2 GB), with the reproducer in
 # build/fuzz/artifacts/ (re-run it: build/fuzz/tools/fuzz/<target>_fuzz <file>).
@@ -25,7 +25,7 @@ cmake --build --preset fuzz -j2 >/dev/null
 
 out=build/fuzz
 if [ ${#targets[@]} -eq 0 ]; then
-  for t in config safetensors url_state estimate; do
+  for t in config safetensors url_state estimate gguf; do
     [ -x "$out/tools/fuzz/${t}_fuzz" ] && targets+=("$t")
   done
 fi

@@ -20,6 +20,7 @@
 #include "vram/estimate/estimate.hpp"
 #include "vram/estimate/solve.hpp"
 #include "vram/model/catalog.hpp"
+#include "vram/model/gguf.hpp"
 #include "vram/model/hf_table.hpp"
 #include "vram/view/views.hpp"
 #include "vram/workload/option_table.hpp"
@@ -83,22 +84,111 @@ std::optional<std::string> read_text(const std::string& path, std::string& error
   return out;
 }
 
+// The header of a .gguf file, read in growing chunks (never the tensor data): regular files only.
+constexpr std::uint64_t kFirstGgufRead = std::uint64_t{1} << 20;
+
+std::optional<vram::GgufHeader> read_gguf_file(const std::string& path, std::string& error) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    error = vram::cli::shown(path) + (::stat(path.c_str(), &st) != 0 ? ": cannot read the file" : ": not a regular file");
+    return std::nullopt;
+  }
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = vram::cli::shown(path) + ": cannot read the file";
+    return std::nullopt;
+  }
+  std::string buf;
+  std::uint64_t want = std::min(size, kFirstGgufRead);
+  const std::string name = std::filesystem::path(path).filename().string();
+  for (;;) {
+    const std::uint64_t have = buf.size();
+    buf.resize(want);
+    in.read(buf.data() + have, static_cast<std::streamsize>(want - have));
+    buf.resize(have + static_cast<std::uint64_t>(in.gcount()));
+    auto r = vram::read_gguf_header(buf, name, size);
+    if (!r) {
+      error = kStyle.text(r.error().message);
+      return std::nullopt;
+    }
+    if (r.value().need_bytes == 0) return std::move(r.value().header);
+    // The engine bounds need_bytes by its header limit; the file must hold that many bytes.
+    if (r.value().need_bytes > size || buf.size() < want) {
+      error = name + ": the file ends at byte " + std::to_string(size) + ", before its GGUF header does (needs " +
+              std::to_string(r.value().need_bytes) + " bytes)";
+      return std::nullopt;
+    }
+    want = std::min(size, std::max(r.value().need_bytes, 2 * buf.size()));
+  }
+}
+
+// The parts of a split file: "<stem>-00001-of-00003.gguf" names three files side by side.
+std::vector<std::string> gguf_parts(const std::string& path) {
+  const std::string tail = "-00001-of-00000.gguf";
+  if (path.size() < tail.size()) return {path};
+  const std::string end = path.substr(path.size() - tail.size());
+  const auto digits = [&](std::size_t at) {
+    for (std::size_t i = at; i < at + 5; ++i)
+      if (end[i] < '0' || end[i] > '9') return false;
+    return true;
+  };
+  if (end[0] != '-' || !digits(1) || end.compare(6, 4, "-of-") != 0 || !digits(10) || end.compare(15, 5, ".gguf") != 0) return {path};
+  const int count = std::stoi(end.substr(10, 5));
+  if (count < 1 || count > 4096) return {path};
+  std::vector<std::string> out;
+  char num[16];
+  for (int i = 1; i <= count; ++i) {
+    std::snprintf(num, sizeof num, "%05d", i);
+    out.push_back(path.substr(0, path.size() - tail.size()) + "-" + num + end.substr(6));
+  }
+  return out;
+}
+
+// --gguf FILE: the model (and its exact bytes) from the header of one file or of every part.
+std::optional<vram::GgufModel> read_gguf_model(const std::string& path, std::string& error) {
+  std::vector<vram::GgufHeader> headers;
+  std::vector<std::string> names;
+  for (const auto& part : gguf_parts(path)) {
+    auto h = read_gguf_file(part, error);
+    if (!h) return std::nullopt;
+    headers.push_back(std::move(*h));
+    names.push_back(std::filesystem::path(part).filename().string());
+  }
+  auto g = vram::gguf_model(headers, names);
+  if (!g) {
+    error = kStyle.text(g.error().message);
+    return std::nullopt;
+  }
+  return std::move(g).value();
+}
+
 // A loaded model and where it came from.
 struct Loaded {
   std::string source;
   vram::Model model;
 };
 
-// --config FILE or --model ID (not both); errors are prefixed with the file name.
+// --config FILE, --model ID or --gguf FILE (one of them); errors are prefixed with the file name.
 std::optional<Loaded> load_model(const Args& args, int& rc) {
   const auto file = args.get("config");
   const auto id = args.get("model");
-  if (file && id) {
-    rc = fail("give --config FILE or --model ID, not both");
+  const auto gguf = args.get("gguf");
+  if ((file ? 1 : 0) + (id ? 1 : 0) + (gguf ? 1 : 0) > 1) {
+    rc = fail("give one of --config FILE, --model ID, --gguf FILE");
     return std::nullopt;
   }
   std::string text, source;
-  if (file) {
+  if (gguf) {
+    std::string error;
+    auto g = read_gguf_model(*gguf, error);
+    if (!g) {
+      rc = fail(error);
+      return std::nullopt;
+    }
+    text = vram::gguf_config_json(*g);
+    source = *gguf;
+  } else if (file) {
     std::string error;
     auto t = read_text(*file, error);
     if (!t) {
@@ -116,7 +206,7 @@ std::optional<Loaded> load_model(const Args& args, int& rc) {
     text = std::string(m.value().config_json);
     source = std::string(m.value().id);
   } else {
-    rc = fail("give --config FILE or --model ID");
+    rc = fail("give --config FILE or --model ID (or --gguf FILE)");
     return std::nullopt;
   }
   auto m = vram::load_model(text);
@@ -134,7 +224,7 @@ std::string gib(std::uint64_t bytes) { return vram::format_bytes(bytes); }
 std::string flag_of(std::string_view id) { return vram::spell_option(id, vram::Spelling::Cli).substr(2); }
 
 struct Flags {
-  std::set<std::string> values{"config", "model"};
+  std::set<std::string> values{"config", "model", "gguf"};
   std::set<std::string> switches{"json", "help"};
 };
 
@@ -229,21 +319,23 @@ void usage() {
                "  train      memory to train or fine-tune a model\n"
                "  fit        does it fit on --gpu NAME [--tp N | --gpus N], and the inverse solves\n"
                "  hf-table   the Hugging Face Model Memory Calculator table, reproduced\n"
+               "  gguf       a .gguf file's header: tensor types and exact bytes (--gguf FILE)\n"
                "  gpus       the built-in accelerator catalog\n"
                "  models     the built-in model catalog\n"
                "  accuracy   measured vs estimated over tests/data/measured (--data DIR, --markdown FILE)\n\n"
-               "model input: --config FILE (or - for standard input) | --model ID (a catalog id or Hub URL); --json for one JSON object\n";
+               "model input: --config FILE (or - for standard input) | --model ID (a catalog id or Hub URL) | --gguf FILE; --json for one JSON object\n";
 }
 
 void model_help(const char* what) {
-  std::printf("usage: vramcalc %s (--config FILE | --model ID) [--json]\n\n", what);
-  std::printf("  %-34s %s\n  %-34s %s\n  %-34s %s\n", "--config FILE", "a config.json (- reads standard input)", "--model ID",
-              "a catalog id or Hub URL (vramcalc models)", "--json", "one JSON object on standard output");
+  std::printf("usage: vramcalc %s (--config FILE | --model ID | --gguf FILE) [--json]\n\n", what);
+  std::printf("  %-34s %s\n  %-34s %s\n  %-34s %s\n  %-34s %s\n", "--config FILE", "a config.json (- reads standard input)", "--model ID",
+              "a catalog id or Hub URL (vramcalc models)", "--gguf FILE",
+              "a .gguf file (its header only; every part of a -00001-of-0000N split)", "--json", "one JSON object on standard output");
 }
 
 int cmd_params(const std::vector<std::string>& argv) {
   std::string error;
-  auto args = Args::parse(argv, {"config", "model"}, {"json", "help"}, error);
+  auto args = Args::parse(argv, {"config", "model", "gguf"}, {"json", "help"}, error);
   if (!args) return fail(error);
   if (args->flag("help")) {
     model_help("params");
@@ -422,9 +514,40 @@ int cmd_fit(const std::vector<std::string>& argv) {
   return 0;
 }
 
+// vramcalc gguf --gguf FILE: what the header says (types, exact bytes by placement, dimensions),
+// the same view the WebAssembly binding gguf() returns.
+int cmd_gguf(const std::vector<std::string>& argv) {
+  std::string error;
+  auto args = Args::parse(argv, {"gguf"}, {"json", "help"}, error);
+  if (!args) return fail(error);
+  if (args->flag("help") || !args->get("gguf")) {
+    std::puts("usage: vramcalc gguf --gguf FILE [--json]\n\n  a .gguf file's header: tensor types, exact bytes per layer, dimensions");
+    return args->flag("help") ? 0 : kBadInput;
+  }
+  auto g = read_gguf_model(*args->get("gguf"), error);
+  if (!g) return fail(error);
+  const vram::Value v = vram::view_gguf(*g, vram::gguf_config_json(*g));
+  if (args->flag("json")) {
+    print_json(with_source(*args->get("gguf"), v));
+    return 0;
+  }
+  std::printf("%s  (%s%s%s, %s tensors in %s file%s)\n\n", args->get("gguf")->c_str(), g->architecture.c_str(),
+              g->file_type.empty() ? "" : ", ", g->file_type.c_str(), vram::format_count(g->tensors).c_str(),
+              vram::format_count(g->files).c_str(), g->files == 1 ? "" : "s");
+  for (const auto& t : g->by_type)
+    std::printf("  type %-8s %6s tensors %12s\n", std::string(vram::ggml_traits(t.type).name).c_str(), vram::format_count(t.tensors).c_str(),
+                vram::format_bytes(t.bytes).c_str());
+  std::printf("\n  weights %s (%s bytes), %s parameters\n", vram::format_bytes(g->bytes).c_str(), vram::format_count(g->bytes).c_str(),
+              vram::format_count(g->params).c_str());
+  std::printf("  input (token_embd, stays in RAM) %s, output %s%s, %s layers\n", vram::format_bytes(g->input_bytes).c_str(),
+              vram::format_bytes(g->output_bytes).c_str(), g->tied ? " (tied: token_embd again on the GPU)" : "",
+              vram::format_count(g->n_layer).c_str());
+  return 0;
+}
+
 int cmd_hf_table(const std::vector<std::string>& argv) {
   std::string error;
-  auto args = Args::parse(argv, {"config", "model"}, {"json", "help"}, error);
+  auto args = Args::parse(argv, {"config", "model", "gguf"}, {"json", "help"}, error);
   if (!args) return fail(error);
   if (args->flag("help")) {
     model_help("hf-table");
@@ -525,7 +648,7 @@ int main(int argc, char** argv) {
   }
   const std::vector<std::pair<std::string, std::function<int(const std::vector<std::string>&)>>> commands{
       {"params", cmd_params}, {"inference", cmd_inference}, {"train", cmd_train}, {"fit", cmd_fit},
-      {"gpus", cmd_gpus},     {"models", cmd_models},       {"accuracy", cmd_accuracy}, {"hf-table", cmd_hf_table},
+      {"gpus", cmd_gpus},     {"models", cmd_models},       {"accuracy", cmd_accuracy}, {"hf-table", cmd_hf_table}, {"gguf", cmd_gguf},
   };
   for (const auto& [name, fn] : commands)
     if (name == cmd) return fn(rest);

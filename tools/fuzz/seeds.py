@@ -101,6 +101,62 @@ d = target('estimate')
 for i in range(48):
     write(d, 'seed-%02d' % i, bytes(rng.randrange(256) for _ in range(rng.choice([16, 48, 96, 200]))))
 
+# gguf: whole GGUF headers (ggml docs/gguf.md, little-endian v3) as gguf-py writes them, small.
+d = target('gguf')
+class G:
+    def __init__(self, version=3, alignment=32):
+        self.kv, self.ti, self.nkv, self.nt, self.off, self.align, self.version = b'', b'', 0, 0, 0, alignment, version
+    def s(self, v): v = v.encode() if isinstance(v, str) else v; return struct.pack('<Q', len(v)) + v
+    def key(self, k, t, payload): self.kv += self.s(k) + struct.pack('<I', t) + payload; self.nkv += 1; return self
+    def u32(self, k, v): return self.key(k, 4, struct.pack('<I', v))
+    def f32(self, k, v): return self.key(k, 6, struct.pack('<f', v))
+    def str(self, k, v): return self.key(k, 8, self.s(v))
+    def arr(self, k, t, fmt, items): return self.key(k, 9, struct.pack('<IQ', t, len(items)) + b''.join(struct.pack(fmt, x) for x in items))
+    def strs(self, k, items): return self.key(k, 9, struct.pack('<IQ', 8, len(items)) + b''.join(self.s(x) for x in items))
+    def tensor(self, name, dims, t, block, nbytes):
+        n = 1
+        for x in dims: n *= x
+        self.ti += self.s(name) + struct.pack('<I', len(dims)) + b''.join(struct.pack('<Q', x) for x in dims) + struct.pack('<IQ', t, self.off)
+        self.off += (n // block * nbytes + self.align - 1) // self.align * self.align; self.nt += 1; return self
+    def bytes(self): return b'GGUF' + struct.pack('<IQQ', self.version, self.nt, self.nkv) + self.kv + self.ti
+def tiny_gguf(arch='llama', layers=2, tied=False, kv=None, extra=None):
+    g = G().str('general.architecture', arch).str('general.name', 'tiny').u32(arch + '.block_count', layers)
+    g.u32(arch + '.embedding_length', 64).u32(arch + '.feed_forward_length', 128).u32(arch + '.attention.head_count', 4)
+    g.u32(arch + '.context_length', 256).f32(arch + '.rope.freq_base', 10000.0).u32('general.file_type', 15)
+    if kv is None: g.u32(arch + '.attention.head_count_kv', 2)
+    else: g.arr(arch + '.attention.head_count_kv', 4, '<I', kv)
+    if extra: extra(g)
+    g.strs('tokenizer.ggml.tokens', ['t%d' % i for i in range(32)])
+    g.tensor('token_embd.weight', [64, 32], 8, 32, 34)
+    for i in range(layers):
+        b = 'blk.%d.' % i
+        g.tensor(b + 'attn_norm.weight', [64], 0, 1, 4).tensor(b + 'attn_q.weight', [64, 64], 8, 32, 34)
+        g.tensor(b + 'attn_k.weight', [64, 32], 8, 32, 34).tensor(b + 'attn_v.weight', [64, 32], 8, 32, 34)
+        g.tensor(b + 'attn_output.weight', [64, 64], 8, 32, 34).tensor(b + 'ffn_norm.weight', [64], 0, 1, 4)
+        g.tensor(b + 'ffn_gate.weight', [64, 128], 8, 32, 34).tensor(b + 'ffn_up.weight', [64, 128], 8, 32, 34)
+        g.tensor(b + 'ffn_down.weight', [128, 64], 8, 32, 34)
+    g.tensor('output_norm.weight', [64], 0, 1, 4)
+    if not tied: g.tensor('output.weight', [64, 32], 8, 32, 34)
+    return g.bytes()
+write(d, 'llama', tiny_gguf())
+write(d, 'llama-tied', tiny_gguf(tied=True))
+write(d, 'qwen3-kv-array', tiny_gguf('qwen3', 3, kv=[2, 2, 1]))
+write(d, 'mixtral', tiny_gguf(extra=lambda g: g.u32('llama.expert_count', 4).u32('llama.expert_used_count', 2)))
+write(d, 'gemma2-swa', tiny_gguf('gemma2', extra=lambda g: g.u32('gemma2.attention.sliding_window', 16)))
+write(d, 'swa-pattern', tiny_gguf(extra=lambda g: g.arr('llama.attention.sliding_window_pattern', 7, '<B', [1, 0])))
+write(d, 'unknown-arch', tiny_gguf('granite'))
+every = G(version=2, alignment=64).u32('general.alignment', 64)
+for i, (t, fmt, v) in enumerate([(0, '<B', 200), (1, '<b', -5), (2, '<H', 60000), (3, '<h', -300), (4, '<I', 7), (5, '<i', -7),
+                                 (6, '<f', 0.5), (7, '<B', 1), (10, '<Q', 1 << 40), (11, '<q', -(1 << 40)), (12, '<d', 1e-300)]):
+    every.key('k%d' % i, t, struct.pack(fmt, v))
+every.key('nested', 9, struct.pack('<IQ', 9, 2) + struct.pack('<IQ', 5, 1) + struct.pack('<i', 3) + struct.pack('<IQ', 8, 1) + every.s('x'))
+for t, (blk, nb) in {2: (32, 18), 12: (256, 144), 14: (256, 210), 23: (256, 136), 30: (1, 2), 39: (32, 17)}.items():
+    every.tensor('t%d' % t, [256, 2], t, blk, nb)
+write(d, 'every-type-v2', every.bytes())
+write(d, 'prefix', tiny_gguf()[:100])
+write(d, 'empty', b'')
+write(d, 'magic-only', b'GGUF')
+
 # dictionaries
 def dict_file(name, words):
     with open(os.path.join(os.path.dirname(__file__), name), 'w') as f:
@@ -138,4 +194,10 @@ dict_file('url_state.dict', ['model=', 'hub=', 'config=', 'manual=', 'source=', 
                              '&', '=', '%', '%25', '%2F', '%00', '%FF', '+', '#', '?', 'inference.', 'serving.', 'finetune.',
                              'training.', 'catalog', 'paste', 'GiB', 'GB', 'en', 'h100-sxm', 'rtx-4090'] +
           [camel(k) + '=' for k in opt_keys] + values)
+dict_file('gguf.dict', ['GGUF', '\x03\x00\x00\x00', '\x02\x00\x00\x00', '\x00\x00\x00\x03', '\xff\xff\xff\xff\xff\xff\xff\xff',
+                         '\x00\x00\x00\x00\x00\x00\x00\x00', '\x09\x00\x00\x00', '\x08\x00\x00\x00', 'general.architecture',
+                         'general.alignment', 'general.file_type', 'split.count', 'split.no', 'tokenizer.ggml.tokens', 'llama', 'qwen3',
+                         'gemma2', 'deepseek2', '.block_count', '.embedding_length', '.feed_forward_length', '.attention.head_count',
+                         '.attention.head_count_kv', '.attention.key_length', '.attention.sliding_window', '.expert_count',
+                         '.expert_used_count', '.attention.kv_lora_rank', 'blk.0.', 'token_embd.weight', 'output.weight', 'rope_freqs.weight'])
 dict_file('estimate.dict', values + [str(1 << n) for n in (10, 20, 24, 32, 50, 63)])

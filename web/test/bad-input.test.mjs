@@ -70,12 +70,20 @@ function checkReport(v) {
 
 /** The case's inputs, made before the clock starts (a 50 MB generator is not the engine's time). */
 function inputs(c) {
+  if (c.kind === 'gguf') return { parts: c.parts.map(file), names: c.parts };
   const config = c.config ? file(c.config) : c.kind !== 'safetensors' && c.generator ? generate(c.generator) : catalogConfig(c.model);
   const headers = c.kind === 'safetensors' ? [...(c.generator ? [generate(c.generator)] : []), ...(c.headers ?? []).map(file)] : [];
   return { config, headers };
 }
 
-function run(c, { config, headers }) {
+function run(c, { config, headers, parts, names }) {
+  if (c.kind === 'gguf') {
+    const g = M.gguf(parts, names);
+    if (!g.ok) return g;
+    if (g.value.needBytes !== undefined) return { ok: true, value: { approximate: false, warnings: ['need_bytes'] } };
+    const r = M.inference(g.value.config, { runtime: 'llama.cpp' });
+    return r.ok ? { ok: true, value: checkReport(r.value) } : r;
+  }
   if (c.kind === 'safetensors') {
     const r = M.safetensors(config, headers);
     if (!r.ok) return r;

@@ -90,6 +90,31 @@ val safetensors(const std::string& config, const val& headers) {
   return res(session().safetensors(config, texts));
 }
 
+// parts: the first bytes of a .gguf file (a Uint8Array) or of every part of a split file (an array
+// of them); names: the file names errors show (optional). A part shorter than its header gives
+// {needBytes, part}: slice more of that file and call again.
+val gguf(const val& parts, const val& names) {
+  const val u8 = val::global("Uint8Array");
+  std::vector<std::string> bytes, files;
+  if (parts.instanceof(u8)) {
+    bytes.push_back(parts.as<std::string>());
+  } else if (val::global("Array").call<bool>("isArray", parts)) {
+    const auto n = parts["length"].as<unsigned>();
+    for (unsigned i = 0; i < n; ++i) {
+      if (!parts[i].instanceof(u8))
+        return fail(vram::make_error(vram::ErrorCode::InvalidValue, "parts", {vram::Msg::error_binding_gguf_part, {{"index", std::to_string(i)}}}));
+      bytes.push_back(parts[i].as<std::string>());
+    }
+  } else {
+    return fail(vram::make_error(vram::ErrorCode::InvalidValue, "parts", vram::Msg::error_binding_gguf_parts));
+  }
+  if (val::global("Array").call<bool>("isArray", names)) {
+    const auto n = names["length"].as<unsigned>();
+    for (unsigned i = 0; i < n; ++i) files.push_back(names[i].isString() ? names[i].as<std::string>() : std::string("gguf"));
+  }
+  return res(session().gguf(bytes, files));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(vramcalc) {
@@ -106,6 +131,7 @@ EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("sweep", &sweep);
   emscripten::function("hfTable", &hf_table);
   emscripten::function("safetensors", &safetensors);
+  emscripten::function("gguf", &gguf);
   emscripten::function("decodeUrlState", &decode_url_state);
   emscripten::function("manualConfig", &manual_config);
 }

@@ -23,6 +23,12 @@ std::uint64_t layout_total(const WeightLayout& l) {
 // embeddings shard; norms are replicated, which this ignores — approximate).
 void weight_share(detail::InferenceContext& c, std::uint64_t part, std::uint64_t whole, bool& approximate) {
   const std::uint64_t tp = c.o.tensor_parallel;
+  // A GGUF file's exact bytes are known per layer: the part on this GPU is exact too.
+  if (c.exact_layout && tp == 1 && part != whole) {
+    c.weights = Q::bytes(part, Msg::term_gguf_exact_share);
+    c.metadata = Q::of(0);
+    return;
+  }
   if (part == whole && tp == 1) {
     c.weights = c.wb.weights_formula;
     c.metadata = c.wb.metadata_formula;
@@ -77,6 +83,7 @@ Result<Report> estimate_inference(const Model& model, const InferenceOptions& re
   c.prompt = o.prompt ? o.prompt : o.context;
   c.layers = spec.layers.size();
   c.encoder_only = spec.encoder_only();
+  c.exact_layout = spec.stored && o.weights.kind == WeightKind::Auto && o.stored_weight_bytes == 0;
   c.width = kv_width(spec, o.runtime, o.tensor_parallel);
   // KV request for this runtime. T5: `context` is the decoder length, `prompt` the encoder input.
   c.kreq.runtime = o.runtime;

@@ -31,6 +31,8 @@ struct InferenceContext {
   bool encoder_only = false;
   std::uint64_t first_layer = 0, last_layer = 0;  // the layers on the reported GPU
   bool output_on_gpu = true;
+  bool exact_layout = false;              // the weights are a GGUF file's exact bytes per layer (spec.stored)
+  std::uint64_t duplicated_on_gpu = 0;    // a tied GGUF's token_embd loaded again as the GPU's output tensor
   Q weights{}, metadata{};                   // this GPU's share
   KvCacheBytes kv{};                       // the cache of the layers on this GPU
   Q kv_per_seq{};                          // … for one sequence

@@ -16,15 +16,22 @@ void llama_cpp_placement(InferenceContext& c, std::uint64_t& stage_weights) {
   c.output_on_gpu = ngl > c.layers;
   stage_weights = c.output_on_gpu ? c.layout.output_bytes : 0;
   for (std::uint64_t i = c.first_layer; i < c.layers; ++i) stage_weights += c.layout.layer_bytes[i];
+  // A tied model's output tensor is token_embd created again (TENSOR_DUPLICATED) in the output
+  // layer's buffer: on the GPU a second copy; on the CPU the same mapped bytes.
+  if (c.exact_layout && c.output_on_gpu) {
+    c.duplicated_on_gpu = c.spec.stored->tied_output_bytes;
+    stage_weights += c.duplicated_on_gpu;
+  }
 }
 
 void llama_cpp_items(const InferenceContext& c, ReportBuilder& b) {
   const PhaseSet all = {Phase::Load, Phase::Prefill, Phase::Decode};
   const PhaseSet run = {Phase::Prefill, Phase::Decode};
   const InferenceOptions& o = c.o;
-  if (c.weights.value() + c.metadata.value() < c.wb.weights + c.wb.quant_metadata) {
+  const std::uint64_t offloaded = c.weights.value() + c.metadata.value() - std::min(c.duplicated_on_gpu, c.weights.value());
+  if (offloaded < c.wb.weights + c.wb.quant_metadata) {
     const Q host = minus(Q::bytes(c.wb.weights + c.wb.quant_metadata, Msg::term_all_weights),
-                         Q::bytes(c.weights.value() + c.metadata.value(), Msg::term_offloaded_weights));
+                         Q::bytes(offloaded, Msg::term_offloaded_weights));
     b.add("weights_host", host, Msg::source_llama_cpp_host_weights, all, false, true);
   }
   const std::uint64_t gpu_layers = c.layers - c.first_layer;

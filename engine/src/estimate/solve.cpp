@@ -79,6 +79,12 @@ Result<Solves> solve_inference(const Model& model, const InferenceOptions& reque
     }
   };
   if (options.runtime == Runtime::LlamaCpp) {
+    const std::uint64_t all = model.spec.layers.size() + 1;  // the repeating layers and the output layer
+    s.max_gpu_layers = static_cast<std::int64_t>(largest_fitting(1, all, [&](std::uint64_t n) {
+      InferenceOptions o = options;
+      o.gpu_layers = static_cast<std::int64_t>(n);
+      return inference_fits(model, o, gpu);
+    }));
     try_ladder(kLlamaCpp, std::size(kLlamaCpp));
   } else {
     try_ladder(kTransformers, std::size(kTransformers));

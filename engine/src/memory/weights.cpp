@@ -580,9 +580,36 @@ struct WeightMemo {
     std::shared_ptr<const Weights> weights;
   };
   std::vector<Entry> entries;
+  std::shared_ptr<const Weights> stored;  // a GGUF file's exact bytes ("auto" with spec.stored)
 };
 
 namespace {
+
+// The exact bytes of a GGUF file (spec.stored): every tensor's ggml_nbytes, by placement.
+Weights stored_weights(const StoredLayout& st) {
+  Weights w;
+  WeightBytes& out = w.bytes;
+  out.format.kind = WeightKind::Gguf;
+  out.format.gguf_type = st.file_type;
+  out.format.id = st.file_type.empty() ? "gguf" : "gguf:" + st.file_type;
+  out.compute_dtype = DType::F32;  // ggml computes in f32 (the KV cache defaults to f16 in llama.cpp)
+  out.dense_dtype = DType::F32;
+  w.layout.layer_bytes = st.layer_bytes;
+  w.layout.input_bytes = st.input_bytes;
+  w.layout.output_bytes = st.output_bytes;
+  std::uint64_t total = st.input_bytes + st.output_bytes;
+  for (auto b : st.layer_bytes) {
+    total += b;
+    w.layout.largest_layer_bytes = std::max(w.layout.largest_layer_bytes, b);
+  }
+  out.weights = total;
+  out.quantized_params = st.quantized_params;
+  out.dense_params = st.dense_params;
+  out.weights_formula = Q::bytes(total, Msg::term_gguf_exact);
+  out.metadata_formula = Q::of(0);
+  out.source = Msg::source_weights_gguf_file;
+  return w;
+}
 
 // Formats that size the same: the id string is only a label.
 bool same_format(const WeightFormat& a, const WeightFormat& b) {
@@ -593,8 +620,12 @@ bool same_format(const WeightFormat& a, const WeightFormat& b) {
 }  // namespace
 
 Result<std::shared_ptr<const Weights>> weights_of(const Model& model, const WeightFormat& requested) {
-  const WeightFormat f = resolve_weight_format(model, requested);
   if (!model.weight_memo) model.weight_memo = std::make_shared<WeightMemo>();
+  if (requested.kind == WeightKind::Auto && model.spec.stored) {
+    if (!model.weight_memo->stored) model.weight_memo->stored = std::make_shared<const Weights>(stored_weights(*model.spec.stored));
+    return std::shared_ptr<const Weights>(model.weight_memo->stored);
+  }
+  const WeightFormat f = resolve_weight_format(model, requested);
   auto& entries = model.weight_memo->entries;
   for (const auto& e : entries)
     if (same_format(e.format, f)) return e.weights;

@@ -111,6 +111,34 @@ std::optional<Error> validate(const ModelDescription& spec, const std::string& p
   return std::nullopt;
 }
 
+// The "gguf" key gguf_config_json writes: the file's exact bytes by placement.
+void read_stored(FieldReader& r, ModelDescription& spec) {
+  constexpr std::uint64_t kMaxBytes = std::uint64_t{1} << 52;
+  StoredLayout st;
+  st.file_type = brief(r.string_or("file_type", ""));
+  st.input_bytes = r.opt_uint("input_bytes", kMaxBytes).value_or(0);
+  st.output_bytes = r.opt_uint("output_bytes", kMaxBytes).value_or(0);
+  st.tied_output_bytes = r.opt_uint("tied_output_bytes", kMaxBytes).value_or(0);
+  st.quantized_params = r.opt_uint("quantized_params", kMaxBytes).value_or(0);
+  st.dense_params = r.opt_uint("dense_params", kMaxBytes).value_or(0);
+  const Json* layers = r.array("layer_bytes");
+  if (r.failed()) return;
+  if (!layers || layers->size() != spec.num_layers) {
+    r.fail(ErrorCode::InvalidValue, "layer_bytes",
+           {Msg::error_config_gguf_layer_bytes, {r.key_arg("layer_bytes"), {"layers", std::to_string(spec.num_layers)}}});
+    return;
+  }
+  for (const Json& v : *layers) {
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > kMaxBytes) {
+      r.fail(ErrorCode::InvalidValue, "layer_bytes",
+             {Msg::error_config_gguf_layer_bytes, {r.key_arg("layer_bytes"), {"layers", std::to_string(spec.num_layers)}}});
+      return;
+    }
+    st.layer_bytes.push_back(v.get<std::uint64_t>());
+  }
+  spec.stored = std::move(st);
+}
+
 }  // namespace
 
 std::vector<std::string> supported_model_types() {
@@ -177,6 +205,12 @@ Result<ModelDescription> parse_config(std::string_view json_text) {
   for (auto& k : log) spec.read_keys.push_back({std::move(k.path), k.value});
   log.clear();
   if (auto e = validate(spec, prefix)) return *e;
+  if (const Json* g = top.object("gguf")) {
+    FieldReader gr(*g, "gguf.");  // no log: byte counts are no dimensions to blame an overflow on
+    read_stored(gr, spec);
+    if (gr.failed()) return gr.error();
+  }
+  if (top.failed()) return top.error();
   spec.head = spec.arch && spec.arch->head_of ? spec.arch->head_of(spec.architecture) : default_head(spec.architecture);
 
   if (spec.outer_arch && spec.outer_arch->read_vision) {

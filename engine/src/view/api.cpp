@@ -130,6 +130,25 @@ Result<Value> Session::manual_config(const std::string& fields_json) {
   return Value(c.value());
 }
 
+Result<Value> Session::gguf(const std::vector<std::string>& parts, const std::vector<std::string>& names) {
+  if (parts.size() > kMaxHeaders)
+    return make_error(ErrorCode::InvalidValue, "parts", {Msg::error_gguf_too_many, {{"max", std::to_string(kMaxHeaders)}}});
+  std::vector<GgufHeader> headers;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string name = i < names.size() ? names[i] : "gguf " + std::to_string(i + 1);
+    auto r = read_gguf_header(parts[i], name);
+    if (!r) return r.error();
+    if (r.value().need_bytes) {
+      const Message note{Msg::note_gguf_need_bytes, {{"file", name}, {"have", std::uint64_t{parts[i].size()}}, {"bytes", r.value().need_bytes}}};
+      return Value::object().set("need_bytes", r.value().need_bytes).set("part", std::uint64_t{i}).set("message", render(note, catalog_, spelling_));
+    }
+    headers.push_back(std::move(r.value().header));
+  }
+  auto g = gguf_model(headers, names);
+  if (!g) return g.error();
+  return view_gguf(g.value(), gguf_config_json(g.value()));
+}
+
 Result<Value> Session::decode_url_state(std::string_view fragment) {
   auto r = vram::decode_url_state(fragment);
   if (!r) return r.error();

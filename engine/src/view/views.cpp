@@ -152,7 +152,8 @@ Value view_fit(const Fit& f, const Solves& solves, const Gpu& gpu) {
       .set("max_seq", solves.max_seq)
       .set("max_batch", solves.max_batch)
       .set("min_gpus", solves.min_gpus)
-      .set("best_weights", solves.best_weights);
+      .set("best_weights", solves.best_weights)
+      .set("max_gpu_layers", solves.max_gpu_layers < 0 ? Value() : Value(static_cast<std::uint64_t>(solves.max_gpu_layers)));
 }
 
 Value view_sweep(const Sweep& sw) {
@@ -201,6 +202,26 @@ Value view_safetensors(const StoredTensors& st, const Model& m, const ViewStyle&
                        .set(spell_option("stored_weight_bytes", s.spelling), st.bytes - st.mtp_bytes)
                        .set(spell_option("stored_quant_metadata_bytes", s.spelling), st.quant_metadata_bytes));
   o.set("inventory_params", m.inventory.total_params);
+  return o;
+}
+
+Value view_gguf(const GgufModel& g, const std::string& config) {
+  Value o = Value::object();
+  o.set("architecture", g.architecture).set("name", g.name).set("file_type", g.file_type);
+  o.set("files", g.files).set("tensors", g.tensors).set("bytes", g.bytes).set("params", g.params);
+  o.set("quantized_params", g.quantized_params).set("dense_params", g.dense_params);
+  o.set("by_type", list(g.by_type, [](const GgufTypeCount& t) {
+    return Value::object().set("type", ggml_traits(t.type).name).set("tensors", t.tensors).set("elements", t.elements).set("bytes", t.bytes);
+  }));
+  o.set("input_bytes", g.input_bytes).set("output_bytes", g.output_bytes).set("token_embd_bytes", g.token_embd_bytes);
+  o.set("layer_bytes", list(g.layer_bytes, [](std::uint64_t b) { return Value(b); }));
+  o.set("extra_layer_bytes", g.extra_layer_bytes).set("tied", g.tied);
+  o.set("n_layer", g.n_layer).set("n_embd", g.n_embd).set("n_ff", g.n_ff).set("n_head", g.n_head);
+  o.set("n_head_kv", list(g.n_head_kv, [](std::uint64_t b) { return Value(b); }));
+  o.set("key_length", g.key_length).set("value_length", g.value_length).set("n_vocab", g.n_vocab).set("n_ctx_train", g.n_ctx_train);
+  o.set("sliding_window", g.sliding_window).set("n_expert", g.n_expert).set("n_expert_used", g.n_expert_used);
+  o.set("ssm_d_state", g.ssm_d_state).set("ssm_d_inner", g.ssm_d_inner).set("ssm_d_conv", g.ssm_d_conv);
+  o.set("config", config);
   return o;
 }
 

@@ -19,6 +19,9 @@ struct Solves {
   std::uint32_t min_gpus = 0;      // fewest GPUs of this kind (tensor parallel for inference,
                                    // data parallel with the chosen sharding for training; 0 = none ≤ 64)
   std::string best_weights;        // inference: best weight format that fits (empty = none)
+  // llama.cpp: the largest -ngl that fits (n_layer + 1 = every layer and the output layer; 0 = not
+  // one layer); -1 when the estimate is not llama.cpp's.
+  std::int64_t max_gpu_layers = -1;
 };
 [[nodiscard]] Result<Solves> solve_inference(const Model& model, const InferenceOptions& options, const Gpu& gpu,
                                              std::uint32_t gpu_count);

@@ -62,6 +62,9 @@ struct GgufTraits {
   std::string_view arch = {};     // GGUF general.architecture ("llama"); "" when llama.cpp has none
   bool falcon_rules = false;      // llama_tensor_get_type_impl's LLM_ARCH_FALCON branches apply
   bool type_70b_rule = false;     // LLM_TYPE_70B (80 layers with GQA) changes the attn_v recipe
+  // Among the descriptions sharing one GGUF name, the one a file with <arch>.expert_count > 0 is
+  // read as (Mixtral files say general.architecture "llama").
+  bool moe = false;
 };
 
 struct Architecture {

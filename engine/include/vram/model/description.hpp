@@ -134,6 +134,22 @@ struct QuantSpec {
 
 struct Architecture;  // model/architecture.hpp
 
+// The exact stored bytes of a GGUF file's tensors by where llama.cpp places them (written into the
+// config gguf_config_json makes, key "gguf"; model/gguf.hpp): replaces the config-based weight
+// sizes when the checkpoint's own format ("auto") is asked for.
+struct StoredLayout {
+  std::string file_type;                 // "Q4_K_M" (general.file_type), or "" when not one of llama.cpp's
+  std::uint64_t input_bytes = 0;         // token_embd and the other input tensors (llama.cpp keeps them on the CPU)
+  std::uint64_t output_bytes = 0;        // output_norm, output (a tied model's duplicated token_embd) and other output tensors
+  std::vector<std::uint64_t> layer_bytes;  // blk.<i>.*, one per layer
+  std::uint64_t quantized_params = 0;    // elements of tensors stored in a quantised ggml type
+  std::uint64_t dense_params = 0;        // elements stored as f32/f16/bf16/integers
+  // A model without output.weight: llama.cpp loads token_embd a second time as the output tensor,
+  // into the output layer's buffer (llama-model-loader.cpp: a TENSOR_DUPLICATED token_embd is
+  // treated as LLM_TENSOR_OUTPUT); these are its bytes, not part of the sum above.
+  std::uint64_t tied_output_bytes = 0;
+};
+
 // What sits on top of the base model in the checkpoint's class (architectures[0]).
 enum class HeadKind : std::uint8_t {
   CausalLm,     // …ForCausalLM: lm_head over the vocabulary
@@ -212,6 +228,7 @@ struct ModelDescription {
   DType torch_dtype = DType::F32;          // checkpoint dtype from torch_dtype/dtype (F32 if absent)
   bool torch_dtype_given = false;
   QuantSpec quant;
+  std::optional<StoredLayout> stored;      // exact bytes of a GGUF file (the config's "gguf" key)
 
   bool hf_view_uses_full_class = false;    // config auto_map names an AutoModelFor* class
   bool approximate = false;

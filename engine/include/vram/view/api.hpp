@@ -43,6 +43,10 @@ class Session {
                                     std::uint64_t from, std::uint64_t to, std::uint32_t points);
   [[nodiscard]] Result<Value> hf_table(const std::string& config);
   [[nodiscard]] Result<Value> safetensors(const std::string& config, const std::vector<std::string>& headers);
+  // GGUF headers: `parts` are the first bytes of one file or of every part of a split file (names
+  // for errors). A part shorter than its header gives {"need_bytes": N, "part": i}: read at least N
+  // bytes of that part and call again. Otherwise view_gguf, whose "config" the other entry points take.
+  [[nodiscard]] Result<Value> gguf(const std::vector<std::string>& parts, const std::vector<std::string>& names);
   [[nodiscard]] Result<Value> decode_url_state(std::string_view fragment);
   // The config.json text of the manual form's fields (link/url_state.hpp manual_config).
   [[nodiscard]] Result<Value> manual_config(const std::string& fields_json);

@@ -12,6 +12,7 @@
 #include "vram/estimate/solve.hpp"
 #include "vram/link/url_state.hpp"
 #include "vram/model/catalog.hpp"
+#include "vram/model/gguf.hpp"
 #include "vram/model/hf_table.hpp"
 #include "vram/model/model.hpp"
 #include "vram/model/safetensors.hpp"
@@ -35,6 +36,9 @@ struct ViewStyle {
 [[nodiscard]] Value view_sweep(const Sweep& sweep);
 [[nodiscard]] Value view_hf_table(const Model& m);
 [[nodiscard]] Value view_safetensors(const StoredTensors& st, const Model& m, const ViewStyle& s);
+// A GGUF file: its architecture, dimensions, tensor types and exact bytes by placement, and the
+// config (with the exact bytes under "gguf") every estimate reads it from.
+[[nodiscard]] Value view_gguf(const GgufModel& g, const std::string& config);
 [[nodiscard]] Value view_url_state(const UrlState& u, const ViewStyle& s);
 [[nodiscard]] Value view_gpu(const Gpu& g);
 [[nodiscard]] Value view_gpus();

@@ -43,7 +43,7 @@ extern const ArchitectureFamily arch_mistral;
 const ArchitectureFamily arch_mistral{
     // llama.cpp converts Mistral checkpoints to its "llama" architecture.
     {.model_type = "mistral", .base_class = "MistralModel", .read = read_mistral, .gguf = {.arch = "llama"}},
-    {.model_type = "mixtral", .base_class = "MixtralModel", .read = read_mixtral, .names = mixtral_names(), .gguf = {.arch = "llama"}},
+    {.model_type = "mixtral", .base_class = "MixtralModel", .read = read_mixtral, .names = mixtral_names(), .gguf = {.arch = "llama", .moe = true}},
 };
 
 }  // namespace vram
