@@ -179,6 +179,19 @@ test('a safetensors header length over 25 MB is refused by name; the config stil
   assert.ok(!log.some((l) => /bytes=8-/.test(l.url)), 'the header itself was not requested');
 });
 
+test('headers over 64 MiB in all (each under 25 MB) are refused before the one that crosses the budget is read', async () => {
+  // The engine's budget across shards (safetensors.hpp kMaxSafetensorsTotalBytes); each length is
+  // read from its 8-byte prefix, so no header past the budget is downloaded.
+  const shards = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`model-0000${i + 1}-of-00003.safetensors`, safetensors(24_000_000)]));
+  const index = JSON.stringify({ weight_map: Object.fromEntries(Object.keys(shards).map((f, i) => [`t${i}`, f])) });
+  fakeHub({ 'config.json': CONFIG, 'model.safetensors.index.json': index, ...shards });
+  const r = await loadFromHub('org/model');
+  assert.equal(r.configText, CONFIG);
+  assert.equal(r.headers, null);
+  assert.match(r.headersError, /^too_large: safetensors headers: 72\.0 MB, more than 67\.1 MB/);
+  assert.equal(LIMITS.headers, 64 * 1024 * 1024);
+});
+
 test('index: bad shard names, too many shards, too large, not JSON: named errors, no request outside the repo', async () => {
   const index = (map) => JSON.stringify({ weight_map: map });
   const cases = [

@@ -45,6 +45,7 @@ export const LIMITS = {
   config: 5_000_000,
   index: 32_000_000,
   header: 25_000_000,
+  headers: 67_108_864, // all headers of a repo together: the engine's budget (safetensors.hpp kMaxSafetensorsTotalBytes)
   shards: 256,
   info: 32_000_000, // the model-info API answer (JSON, usually a few KB)
 };
@@ -279,12 +280,16 @@ export async function readSafetensorsHeaders(hubLib, id, { fetchFor, record, ...
     if (bad !== undefined) throw new HubLoadError('bad_index', 0, `${INDEX}: ${JSON.stringify(bad).slice(0, 80)} is not a .safetensors file name`);
   }
   if (files.length > LIMITS.shards) throw new HubLoadError('too_large', 0, `${INDEX}: ${files.length} shards, more than ${LIMITS.shards}`, { file: INDEX, size: `${files.length} shards`, limit: `${LIMITS.shards} shards` });
+  let total = 0;
   const one = async (path) => {
     const blob = await hubLib.downloadFile({ repo, path, xet: false, fetch: fetchFor(path, 8 + LIMITS.header), ...opts });
     if (!blob) return null;
     if (blob.size < 8) throw new HubLoadError('bad_index', 0, `${path}: ${blob.size} bytes, shorter than a safetensors header`);
     const length = new DataView(await blob.slice(0, 8).arrayBuffer()).getBigUint64(0, true);
     if (length > BigInt(LIMITS.header)) throw tooLarge(`${path} header`, Number(length), LIMITS.header);
+    // The budget across shards, counted before each header is downloaded.
+    total += Number(length);
+    if (total > LIMITS.headers) throw tooLarge('safetensors headers', total, LIMITS.headers);
     return readText(blob.slice(8, 8 + Number(length)), `${path} header`, LIMITS.header, record);
   };
   const out = [];
