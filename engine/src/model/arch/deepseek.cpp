@@ -40,7 +40,14 @@ void read_deepseek(FieldReader& r, ModelDescription& s, bool v3) {
     m.expert_intermediate = r.positive("moe_intermediate_size", kMaxWidth);
     const bool shared_present = r.json().is_object() && r.json().contains("n_shared_experts");
     m.shared_experts = shared_present ? r.opt_uint("n_shared_experts", kMaxExperts).value_or(0) : (v3 ? 1 : 2);
-    m.shared_intermediate = m.shared_experts * m.expert_intermediate;
+    // DeepseekV2/V3MoE: one MLP of n_shared_experts × moe_intermediate_size; the product is a width
+    // like any other (≤ 2^32), so a hostile count is refused here, by its own key.
+    m.shared_intermediate = m.shared_experts * m.expert_intermediate;  // ≤ 2^16 × 2^32: no wrap
+    if (m.shared_intermediate > kMaxWidth) {
+      // Blamed on the factor nearer its own limit: 2 × 2^32 on the width, 65536 × 2^20 on the count.
+      const char* key = m.shared_experts * kMaxWidth >= m.expert_intermediate * kMaxExperts ? "n_shared_experts" : "moe_intermediate_size";
+      r.fail(ErrorCode::Overflow, key, {Msg::error_inventory_overflow, {r.key_arg(key)}});
+    }
     m.dense_first = r.opt_uint("first_k_dense_replace", kMaxLayers).value_or(v3 ? 3 : 0);
     m.score_correction_bias = v3;
     for (std::uint64_t i = 0; i < s.num_layers; ++i) s.layers[i].moe = i >= m.dense_first;
