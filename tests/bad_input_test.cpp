@@ -183,7 +183,7 @@ Outcome run_case(const json& c) {
     if (c.contains("generator")) headers.push_back(generate(c.at("generator")));
     for (const auto& h : c.value("headers", json::array()))
       headers.push_back(vram::test::read_repo_file("tests/data/bad/" + h.get<std::string>()));
-    auto st = vram::read_safetensors_headers(headers, model.value().spec);
+    auto st = vram::read_safetensors_headers(headers, model.value());
     if (!st) {
       out.error = st.error();
       return out;
@@ -291,4 +291,6 @@ TEST_CASE("the engine's size limits are at least the Hub loader's", "[bad_input]
   };
   CHECK(limit("config") <= vram::detail::kMaxConfigBytes);
   CHECK(limit("header") <= vram::detail::kMaxSafetensorsHeaderBytes);
+  CHECK(limit("headers") <= vram::kMaxSafetensorsTotalBytes);
+  CHECK(limit("shards") <= vram::kMaxSafetensorsHeaders);
 }

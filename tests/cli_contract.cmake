@@ -33,7 +33,36 @@ file(WRITE ${WORK}/short.gguf "GGUF")
 expect_rc(2 "not.gguf: not a GGUF file" params --gguf ${WORK}/not.gguf)
 expect_rc(2 "short.gguf: the file ends at byte 4, before its GGUF header does" inference --gguf ${WORK}/short.gguf)
 expect_rc(2 "not a regular file" gguf --gguf ${WORK})
-expect_rc(2 "give one of --config FILE, --model ID, --gguf FILE" params --gguf ${WORK}/not.gguf --model openai-community/gpt2)
+expect_rc(2 "give one of --config FILE, --model ID, --gguf FILE \\(not both\\)" params --gguf ${WORK}/not.gguf --model openai-community/gpt2)
+
+# Files (issue 17, class 8): read with the limit while reading, regular files only, one input.
+expect_rc(2 "/dev/zero: not a regular file" params --config /dev/zero)
+expect_rc(2 "not a regular file \\(a directory\\)" params --config ${WORK})
+execute_process(COMMAND mkfifo ${WORK}/fifo RESULT_VARIABLE fifo_rc ERROR_QUIET)
+if(fifo_rc EQUAL 0)
+  expect_rc(2 "fifo: not a regular file" params --config ${WORK}/fifo)  # would block if it were opened for reading
+  file(REMOVE ${WORK}/fifo)
+endif()
+expect_rc(2 "not both" params --config ${SRC}/engine/catalog/models/openai-community--gpt2.json --model openai-community/gpt2)
+# A file over the limit is refused by its size, a stream (standard input) while it is read.
+file(WRITE ${WORK}/big.json "")
+execute_process(COMMAND truncate -s 9000000 ${WORK}/big.json)
+expect_rc(2 "big.json: larger than 8388608 bytes" params --config ${WORK}/big.json)
+execute_process(COMMAND head -c 9000000 /dev/zero COMMAND ${CLI} params --config - RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "standard input: larger than")
+  message(FATAL_ERROR "9 MB on standard input: exit ${rc}, ${err}")
+endif()
+# Values echoed in errors are cut short: a 100,000-character flag value gives one short line.
+string(REPEAT "9" 100000 long_value)
+foreach(args "inference;--model;openai-community/gpt2;--context;${long_value}" "inference;--model;${long_value}"
+             "inference;--config;${long_value}" "inference;--${long_value};1" "${long_value}")
+  execute_process(COMMAND ${CLI} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  string(LENGTH "${out}${err}" n)
+  if(NOT rc EQUAL 2 OR n GREATER 400)
+    string(SUBSTRING "${err}" 0 200 head)
+    message(FATAL_ERROR "a 100,000-character value: exit ${rc}, ${n} characters of output: ${head}")
+  endif()
+endforeach()
 
 # Estimates (issue 3): JSON with integer total_bytes and items; bad flags name the flag.
 expect_rc(0 "\"id\": \"kv_cache\"" inference --model meta-llama/Llama-3.1-8B-Instruct --dtype int4 --kv-dtype fp8 --batch 2 --context 8192 --json)

@@ -21,7 +21,11 @@ fi
 if [ -f web/package.json ]; then
   if [ ! -f web/node_modules/.package-lock.json ] || [ web/package.json -nt web/node_modules/.package-lock.json ]; then
     # `npm install`, not `npm ci`: npm 11 rejects lockfiles without other platforms' optional
-    # packages (shared/toolchain.md, pitfall P9); it still respects the lockfile.
-    (cd web && npm install --no-audit --no-fund --loglevel=error)
+    # packages (shared/toolchain.md, pitfall P9); it still installs the locked versions.
+    # --no-save: never write package-lock.json. Without it npm rewrites the lockfile whenever its
+    # registry knows more than the lockfile records (other platforms' optional packages, metadata
+    # fields of another npm version), and a fresh clone is left modified after its own tests. To
+    # change dependencies, run `npm install <pkg>` in web/ yourself and commit the lockfile.
+    (cd web && npm install --no-save --no-audit --no-fund --loglevel=error)
   fi
 fi

@@ -1,7 +1,11 @@
 // vramcalc: the command-line face of the engine. Human tables by default, one JSON object with
 // --json (the engine's views, view/views.hpp: the same field lists the WebAssembly bindings use).
 // Exit codes: 0 ok, 2 bad input (one line on stderr naming the file, field or flag).
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cstdio>
@@ -44,44 +48,50 @@ int fail(const vram::Error& e, const std::string& prefix = {}) {
 }
 
 // A file's text, read with the limit while reading: regular files only (a FIFO would block,
-// /dev/zero never ends, a directory is no file), or standard input for "-".
-std::optional<std::string> read_text(const std::string& path, std::string& error) {
+// /dev/zero never ends, a directory is no file), or standard input for "-". The file is opened
+// first (non-blocking, so opening a FIFO cannot hang) and the opened descriptor is checked, so
+// what is read is what was checked; at most kMaxFileBytes + 1 bytes are ever read.
+std::optional<std::string> read_fd(int fd, const std::string& name, std::string& error) {
   std::string out;
-  if (path == "-") {
-    char buf[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
-      out.append(buf, n);
-      if (out.size() > kMaxFileBytes) {
-        error = "-: standard input is larger than " + std::to_string(kMaxFileBytes) + " bytes";
-        return std::nullopt;
-      }
-    }
-    return out;
-  }
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    error = vram::cli::shown(path) + ": cannot read the file";
-    return std::nullopt;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    error = vram::cli::shown(path) + ": not a regular file" + (S_ISDIR(st.st_mode) ? " (a directory)" : "");
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = vram::cli::shown(path) + ": cannot read the file";
-    return std::nullopt;
-  }
   char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    out.append(buf, static_cast<std::size_t>(in.gcount()));
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = name + ": cannot read the file";
+      return std::nullopt;
+    }
+    if (n == 0) return out;
+    out.append(buf, static_cast<std::size_t>(n));
     if (out.size() > kMaxFileBytes) {
-      error = vram::cli::shown(path) + ": larger than " + std::to_string(kMaxFileBytes) + " bytes (not a config.json)";
+      error = name + ": larger than " + std::to_string(kMaxFileBytes) + " bytes (not a config.json)";
       return std::nullopt;
     }
   }
-  return out;
+}
+
+std::optional<std::string> read_text(const std::string& path, std::string& error) {
+  if (path == "-") return read_fd(STDIN_FILENO, "-: standard input", error);
+  const std::string name = vram::cli::shown(path);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    error = name + ": cannot read the file" + (errno == ENOENT ? " (no such file)" : "");
+    return std::nullopt;
+  }
+  struct stat st {};
+  std::optional<std::string> text;
+  if (::fstat(fd, &st) != 0) {
+    error = name + ": cannot read the file";
+  } else if (!S_ISREG(st.st_mode)) {
+    error = name + ": not a regular file" + (S_ISDIR(st.st_mode) ? " (a directory)" : "");
+  } else if (st.st_size > static_cast<off_t>(kMaxFileBytes)) {
+    error = name + ": larger than " + std::to_string(kMaxFileBytes) + " bytes (not a config.json)";
+  } else {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    text = read_fd(fd, name, error);
+  }
+  ::close(fd);
+  return text;
 }
 
 // The header of a .gguf file, read in growing chunks (never the tensor data): regular files only.
@@ -175,7 +185,7 @@ std::optional<Loaded> load_model(const Args& args, int& rc) {
   const auto id = args.get("model");
   const auto gguf = args.get("gguf");
   if ((file ? 1 : 0) + (id ? 1 : 0) + (gguf ? 1 : 0) > 1) {
-    rc = fail("give one of --config FILE, --model ID, --gguf FILE");
+    rc = fail("give one of --config FILE, --model ID, --gguf FILE (not both)");
     return std::nullopt;
   }
   std::string text, source;

@@ -174,10 +174,31 @@ def walk(o):
     elif isinstance(o, str) and len(o) < 40:
         strs.add(o)
 for c in configs.values(): walk(c)
+
+# Every key the engine's config readers ask for (structure-aware fuzzing): the string literals given
+# to a FieldReader getter in the architecture table (engine/src/model/arch/*.cpp, one file per
+# family), the shared readers and the quantization_config reader, nested ones ("text_config",
+# "vision_config", "quantization_config") included. Mutations then hit every numeric field the
+# engine reads, not only the ones the catalog configs happen to hold.
+import glob, re
+reader_call = re.compile(r'\b(?:positive(?:_or)?|opt_uint|opt_number|number_or|bool_or|string_or|has|object|array|'
+                         r'first_present|read_fraction|strict_bool|expect_float|expect_list|expect_one_of|read_string_list|'
+                         r'read_layer_list|contains|nested)\(([^;]*)')
+engine_keys = set()
+for f in sorted(glob.glob('engine/src/model/arch/*.cpp') + ['engine/src/model/config_readers.cpp', 'engine/src/model/config_readers.hpp',
+                                                               'engine/src/model/quant_config.cpp', 'engine/src/model/description.cpp']):
+    for m in reader_call.finditer(open(f).read()):
+        engine_keys.update(k for k in re.findall(r'"([a-z_][a-z0-9_]*)"', m.group(1)))
+keys |= engine_keys
 json_tokens = ['{', '}', '[', ']', ':', ',', '"', 'true', 'false', 'null', '-1', '0', '1e308', '-0', '1.5',
                '18446744073709551616', '9223372036854775807', '4294967296', '\\u0000', '\\ud800', 'NaN', 'Infinity']
-dict_file('config.dict', json_tokens + ['"%s":' % k for k in keys] + ['"%s"' % s for s in strs] +
-          ['"quant_method":', '"bits":', '"group_size":', '"text_config":', '"gptq"', '"awq"', '"bitsandbytes"', '"fp8"'])
+# Values at the engine's limits (engine/src/model/config_readers.hpp, json_reader.hpp kMaxDim) and
+# just past them, so products of several fields near their limits are tried.
+limits = [str(v) for e in (16, 20, 31, 32, 40, 62, 63, 64) for v in (2 ** e - 1, 2 ** e, 2 ** e + 1)]
+dict_file('config.dict', json_tokens + limits + ['"%s":' % k for k in keys] + ['"%s"' % s for s in strs] +
+          ['"quant_method":', '"bits":', '"group_size":', '"text_config":', '"vision_config":', '"gptq"', '"awq"',
+           '"bitsandbytes"', '"fp8"', '"fbgemm_fp8"', '"mxfp4"', '"dynamic"', '"static"', '"gemm"', '0.5', '-0.5', '1e300', '6.0'])
+print('config.dict: %d engine reader keys, %d keys in all' % (len(engine_keys), len(keys)))
 dict_file('safetensors.dict', json_tokens + ['"__metadata__"', '"dtype":', '"shape":', '"data_offsets":', '"format":"pt"'] +
           ['"%s"' % t for t in ["F64", "F32", "F16", "BF16", "I64", "I32", "I16", "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2"]] +
           ['model.layers.', '.weight', '.bias', '.qweight', '.qzeros', '.scales', '.g_idx', '.absmax', '.SCB',

@@ -4,7 +4,7 @@
 // the important ones through Chromium.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadFromHub, isHubHost, LIMITS, HubLoadError } from '../src/lib/hub.js';
+import { loadFromHub, isHubHost, LIMITS, HubLoadError, parseRepoId, isValidRepoId } from '../src/lib/hub.js';
 
 const TOKEN = 'hf_FAKEtoken123nodeTest';
 const CONFIG = JSON.stringify({ model_type: 'llama', hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 128, vocab_size: 1000 });
@@ -179,6 +179,19 @@ test('a safetensors header length over 25 MB is refused by name; the config stil
   assert.ok(!log.some((l) => /bytes=8-/.test(l.url)), 'the header itself was not requested');
 });
 
+test('headers over 64 MiB in all (each under 25 MB) are refused before the one that crosses the budget is read', async () => {
+  // The engine's budget across shards (safetensors.hpp kMaxSafetensorsTotalBytes); each length is
+  // read from its 8-byte prefix, so no header past the budget is downloaded.
+  const shards = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`model-0000${i + 1}-of-00003.safetensors`, safetensors(24_000_000)]));
+  const index = JSON.stringify({ weight_map: Object.fromEntries(Object.keys(shards).map((f, i) => [`t${i}`, f])) });
+  fakeHub({ 'config.json': CONFIG, 'model.safetensors.index.json': index, ...shards });
+  const r = await loadFromHub('org/model');
+  assert.equal(r.configText, CONFIG);
+  assert.equal(r.headers, null);
+  assert.match(r.headersError, /^too_large: safetensors headers: 72\.0 MB, more than 67\.1 MB/);
+  assert.equal(LIMITS.headers, 64 * 1024 * 1024);
+});
+
 test('index: bad shard names, too many shards, too large, not JSON: named errors, no request outside the repo', async () => {
   const index = (map) => JSON.stringify({ weight_map: map });
   const cases = [
@@ -212,4 +225,41 @@ test('a non-Hub host is refused before any request', async () => {
   assert.equal(e.kind, 'network');
   assert.match(e.detail, /refused to contact evil\.example/);
   assert.ok(!log.some((l) => l.url.includes('evil.example')), 'no request to evil.example');
+});
+
+// Oracle: huggingface_hub utils/_validators.py validate_repo_id (REPO_ID_REGEX, "--"/".." and
+// ".git" rules) and its docstring's examples: valid "foo", "foo/bar", "123", "Foo-BAR_foo.bar123";
+// not valid "datasets/foo/bar", ".repo_id", "foo--bar", "foo.git".
+test('repo ids are validated as the Hub validates them', () => {
+  for (const ok of ['foo', 'foo/bar', '123', 'Foo-BAR_foo.bar123', 'meta-llama/Llama-3.1-8B-Instruct', 'Qwen/Qwen2.5-0.5B', 'gpt2', `a/${'x'.repeat(96)}`])
+    assert.equal(isValidRepoId(ok), true, ok);
+  for (const bad of ['datasets/foo/bar', '.repo_id', 'foo--bar', 'foo.git', '.', '..', 'org/..', '../x', 'org/.', './x', 'a..b/c',
+    'org/-x', 'org/x-', 'org/.x', 'org/x.', '/x', 'x/', '', 'org/na me', 'org/na%2e', 'org/ünï', `a/${'x'.repeat(97)}`, 'org//x'])
+    assert.equal(isValidRepoId(bad), false, JSON.stringify(bad));
+});
+
+test('parseRepoId takes ids and Hub URLs, never a path with . or .. segments', () => {
+  assert.equal(parseRepoId('meta-llama/Llama-3.1-8B'), 'meta-llama/Llama-3.1-8B');
+  assert.equal(parseRepoId('https://huggingface.co/meta-llama/Llama-3.1-8B/tree/main/original'), 'meta-llama/Llama-3.1-8B');
+  assert.equal(parseRepoId('https://hf.co/models/Qwen/Qwen3-8B?x=1#y'), 'Qwen/Qwen3-8B');
+  assert.equal(parseRepoId('org/name/tree/main'), 'org/name');
+  assert.equal(parseRepoId('gpt2'), 'gpt2');
+  assert.equal(parseRepoId('org/name/'), 'org/name');
+  for (const bad of ['../..', '../../api/whoami-v2', 'org/..', '..', '.', './x', 'org/../x', 'https://huggingface.co/../../api',
+    'https://huggingface.co/org/name/tree/../../x', 'org/name/extra', 'org//name', '/org/name', 'foo--bar/x', 'org/x.git'])
+    assert.equal(parseRepoId(bad), null, bad);
+});
+
+test('loadFromHub refuses an invalid repo id before any request', async () => {
+  let requests = 0;
+  globalThis.fetch = async () => {
+    requests++;
+    return new Response('{}');
+  };
+  for (const bad of ['..', 'org/..', '../api', 'a/b/c']) {
+    const e = await error(loadFromHub(bad, { token: TOKEN }));
+    assert.ok(e instanceof HubLoadError);
+    assert.equal(e.kind, 'bad_id');
+  }
+  assert.equal(requests, 0);
 });

@@ -134,3 +134,68 @@ test(`${PAIRS} random (model, workload) pairs: WASM = native CLI`, { skip: !hasC
   }
   assert.ok(compared >= PAIRS * 0.8, `${compared} compared, ${refused} refused`);
 });
+
+// Hostile configs (issue 17): catalog configs with one or two numeric fields (nested ones included)
+// set to values at and past the engine's limits. Native and WebAssembly must agree on each: the
+// same error code and field, or identical items, every one below 2^62 bytes.
+const HOSTILE_VALUES = [2 ** 16, 2 ** 20, 2 ** 31, 2 ** 32, 2 ** 40, 1e12, 2 ** 53];
+const HOSTILE_CONFIGS = 80;
+
+function numericPaths(obj, prefix = []) {
+  const out = [];
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === 'number' && Number.isInteger(v) && v > 0) out.push([...prefix, k]);
+    else if (v && typeof v === 'object' && !Array.isArray(v) && prefix.length < 2) out.push(...numericPaths(v, [...prefix, k]));
+  }
+  return out;
+}
+
+test(`${HOSTILE_CONFIGS} hostile configs: WASM = native CLI, items < 2^62`, { skip: !hasCli() && `no native CLI at ${CLI}` }, async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'vramcalc-hostile-'));
+  const r = rng(SEED ^ 0x17n);
+  let agreed = 0;
+  try {
+    for (let i = 0; i < HOSTILE_CONFIGS; i++) {
+      const model = r.pick(models);
+      const cfg = JSON.parse(M.catalogConfig(model).value);
+      const paths = numericPaths(cfg);
+      const changed = [];
+      for (let n = 0; n < 1 + r.below(2) && paths.length; n++) {
+        const p = r.pick(paths);
+        const v = r.pick(HOSTILE_VALUES);
+        let o = cfg;
+        for (const k of p.slice(0, -1)) o = o[k];
+        o[p[p.length - 1]] = v;
+        changed.push(`${p.join('.')}=${v}`);
+      }
+      const text = JSON.stringify(cfg);
+      const file = join(dir, `c${i}.json`);
+      writeFileSync(file, text);
+      const what = `${model} with ${changed.join(', ')}`;
+      const w = M.inference(text, {});
+      let n = null, err = '';
+      try {
+        n = JSON.parse((await run(CLI, ['inference', '--config', file, '--json'], { maxBuffer: 16 << 20 })).stdout);
+      } catch (e) {
+        assert.equal(e.code, 2, `${what}: exit ${e.code} ${e.stderr}`);
+        err = e.stderr;
+      }
+      if (!n) {
+        assert.equal(w.ok, false, `${what}: native refused (${err.trim()}), WASM did not`);
+        assert.ok(w.error.field && err.includes(w.error.field.split('.').pop()), `${what}: WASM field ${w.error.field}, native: ${err.trim()}`);
+      } else {
+        assert.equal(w.ok, true, `${what}: WASM refused: ${JSON.stringify(w.error)}`);
+        assert.equal(w.value.totalBytes, n.total_bytes, what);
+        assert.deepEqual(w.value.items.map((x) => [x.id, x.bytes]), n.items.map((x) => [x.id, x.bytes]), what);
+        for (const x of w.value.items) assert.ok(x.bytes >= 0 && x.bytes < 2 ** 62, `${what}: ${x.id} ${x.bytes}`);
+      }
+      agreed++;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(agreed, HOSTILE_CONFIGS);
+});

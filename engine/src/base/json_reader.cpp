@@ -11,19 +11,31 @@ namespace {
 // a second, virtual SAX pass to locate the error). The parser calls parse_error on this static type.
 class LocatingDomParser final : public nlohmann::detail::json_sax_dom_parser<Json> {
  public:
-  explicit LocatingDomParser(Json& result) : json_sax_dom_parser(result, /*allow_exceptions=*/false) {}
-  // Depth limit: returning false stops the parse (nlohmann's parser keeps its own state on the heap,
-  // so only the DOM's size is at stake, not the C++ stack).
-  bool start_object(std::size_t len) { return enter() && json_sax_dom_parser::start_object(len); }
-  bool start_array(std::size_t len) { return enter() && json_sax_dom_parser::start_array(len); }
+  using Base = nlohmann::detail::json_sax_dom_parser<Json>;
+  LocatingDomParser(Json& result, const JsonShape* shape) : json_sax_dom_parser(result, /*allow_exceptions=*/false), shape_(shape) {}
+  // Depth and shape limits: returning false stops the parse (nlohmann's parser keeps its own state
+  // on the heap, so only the DOM's size is at stake, not the C++ stack).
+  bool start_object(std::size_t len) { return value(kObject) && enter(false) && Base::start_object(len); }
+  bool start_array(std::size_t len) { return value(kArray) && enter(true) && Base::start_array(len); }
   bool end_object() {
-    --depth_;
-    return json_sax_dom_parser::end_object();
+    leave();
+    return Base::end_object();
   }
   bool end_array() {
-    --depth_;
-    return json_sax_dom_parser::end_array();
+    leave();
+    return Base::end_array();
   }
+  bool key(string_t& k) {
+    if (shape_ && depth_ == 1 && ++members_ > shape_->max_root_members) return stop(Stop::Members);
+    return Base::key(k);
+  }
+  bool null() { return value(kScalar) && Base::null(); }
+  bool boolean(bool v) { return value(kScalar) && Base::boolean(v); }
+  bool number_integer(number_integer_t v) { return value(kScalar) && Base::number_integer(v); }
+  bool number_unsigned(number_unsigned_t v) { return value(kScalar) && Base::number_unsigned(v); }
+  bool number_float(number_float_t v, const string_t& s) { return value(kScalar) && Base::number_float(v, s); }
+  bool string(string_t& v) { return value(kScalar) && Base::string(v); }
+  bool binary(binary_t& v) { return value(kScalar) && Base::binary(v); }
   bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception& ex) {
     if (!failed_) {  // the first error, as a separate SAX pass would see it
       failed_ = true;
@@ -33,11 +45,46 @@ class LocatingDomParser final : public nlohmann::detail::json_sax_dom_parser<Jso
     }
     return false;
   }
-  bool enter() {
-    if (++depth_ <= kMaxJsonDepth) return true;
-    too_deep_ = true;
+  enum class Stop : std::uint8_t { None, Root, Array, Members };
+  bool stop(Stop why) {
+    stop_ = why;
     return false;
   }
+  // A value arrives: the root must be an object when the shape says so; an array counts it.
+  enum Kind : std::uint8_t { kScalar, kObject, kArray };
+  bool value(Kind kind) {
+    if (!shape_) return true;
+    // A root that is no object stops at its first scalar (nesting is still depth-checked first, so a
+    // text of '[' alone reads as too deep, as without a shape).
+    if (depth_ == 0) {
+      root_not_object_ = shape_->object_root && kind != kObject;
+      if (root_not_object_ && kind == kScalar) return stop(Stop::Root);
+      return true;
+    }
+    if (root_not_object_ && kind == kScalar) return stop(Stop::Root);
+    if (in_array_ & (std::uint64_t{1} << (depth_ - 1)) && ++counts_[depth_ - 1] > shape_->max_array) return stop(Stop::Array);
+    return true;
+  }
+  bool enter(bool is_array) {
+    const std::size_t max_depth = shape_ && shape_->max_depth < kMaxJsonDepth ? shape_->max_depth : kMaxJsonDepth;
+    if (++depth_ > max_depth) {
+      too_deep_ = true;
+      return false;
+    }
+    if (shape_) {  // depth ≤ 64: one bit and one counter per level
+      const std::uint64_t bit = std::uint64_t{1} << (depth_ - 1);
+      in_array_ = is_array ? in_array_ | bit : in_array_ & ~bit;
+      counts_[depth_ - 1] = 0;
+    }
+    return true;
+  }
+  void leave() { --depth_; }
+  const JsonShape* shape_ = nullptr;
+  std::uint64_t in_array_ = 0;
+  std::size_t counts_[kMaxJsonDepth] = {};
+  std::size_t members_ = 0;
+  bool root_not_object_ = false;
+  Stop stop_ = Stop::None;
   std::size_t depth_ = 0;
   bool too_deep_ = false;
   bool failed_ = false;
@@ -96,16 +143,22 @@ std::string dump_scalar(const Json& value) {
 
 }  // namespace
 
-Result<Json> parse_json(std::string_view text, std::string_view what, std::size_t max_bytes) {
+Result<Json> parse_json(std::string_view text, std::string_view what, std::size_t max_bytes, const JsonShape* shape) {
   if (text.size() > max_bytes)
     return make_error(ErrorCode::InvalidValue, std::string(what),
                       {Msg::error_json_too_large, {{"what", what}, {"size", std::to_string(text.size())}, {"max", std::to_string(max_bytes)}}});
   Json j;
-  LocatingDomParser locator(j);
+  LocatingDomParser locator(j, shape);
   Json::sax_parse(text.begin(), text.end(), &locator, nlohmann::json::input_format_t::json, /*strict=*/true);
   if (locator.too_deep_)
     return make_error(ErrorCode::InvalidJson, std::string(what),
-                      {Msg::error_json_too_deep, {{"what", what}, {"depth", std::to_string(kMaxJsonDepth)}}});
+                      {Msg::error_json_too_deep, {{"what", what}, {"depth", std::to_string(shape ? shape->max_depth : kMaxJsonDepth)}}});
+  switch (locator.stop_) {
+    case LocatingDomParser::Stop::None: break;
+    case LocatingDomParser::Stop::Root: return make_error(ErrorCode::InvalidValue, std::string(what), shape->not_object);
+    case LocatingDomParser::Stop::Array: return make_error(ErrorCode::InvalidValue, std::string(what), shape->array_too_long);
+    case LocatingDomParser::Stop::Members: return make_error(ErrorCode::InvalidValue, std::string(what), shape->too_many_members);
+  }
   if (!locator.failed_) return j;
   std::size_t line = 1, column = 1;
   const std::size_t end = std::min(locator.position_ == 0 ? 0 : locator.position_ - 1, text.size());

@@ -35,10 +35,23 @@ inline constexpr std::size_t kMaxConfigBytes = std::size_t{8} << 20;
 inline constexpr std::size_t kMaxSafetensorsHeaderBytes = std::size_t{32} << 20;
 inline constexpr std::size_t kMaxJsonDepth = 64;
 
+// The shape a text must have, checked while it is parsed: the parse stops at the first value that
+// breaks it, so a hostile text costs no more than its bytes up to there (a 16 M-entry array where
+// a 2-entry one belongs is refused at its 65th entry, not after building a 0.5 GB DOM). Each stop
+// is an InvalidValue error naming `what`, with the caller's message.
+struct JsonShape {
+  std::size_t max_depth = kMaxJsonDepth;
+  std::size_t max_array = static_cast<std::size_t>(-1);         // entries of any array
+  std::size_t max_root_members = static_cast<std::size_t>(-1);  // members of the top-level object
+  bool object_root = false;                                     // the top level must be an object
+  Message not_object, array_too_long, too_many_members;         // the error of each stop
+};
+
 // Parses text; a syntax error reports "<what>: invalid JSON at line L, column C: <reason>". A text
 // over `max_bytes` is refused before parsing (InvalidValue), nesting deeper than kMaxJsonDepth
-// while parsing (InvalidJson); both errors name `what`.
-[[nodiscard]] Result<Json> parse_json(std::string_view text, std::string_view what, std::size_t max_bytes = kMaxConfigBytes);
+// while parsing (InvalidJson); both errors name `what`. `shape`, when given, is checked while parsing.
+[[nodiscard]] Result<Json> parse_json(std::string_view text, std::string_view what, std::size_t max_bytes = kMaxConfigBytes,
+                                      const JsonShape* shape = nullptr);
 
 // Reads fields of one JSON object. Getters never fail loudly: they record the first error and
 // return a neutral value, so a parser reads every field and checks `failed()` once at the end.

@@ -39,6 +39,10 @@ namespace detail {
 // 10^16 parameters is 5000× the largest published model; the ceiling keeps every per-parameter byte
 // count (≤ 16 B for fp32 weights + grads + Adam states) and their sums far below 2^64.
 constexpr std::uint64_t kMaxParams = 10'000'000'000'000'000ull;
+// Registered buffers (causal masks, position ids, inv_freq) are no parameters, but they are held
+// in memory with the weights, so they get the same ceiling in bytes: a GPT-2 mask of n_positions²
+// bools is the one that grows fast (1 MiB per layer at 1024 positions; 10^16 B at 10^8).
+constexpr std::uint64_t kMaxBufferBytes = kMaxParams;
 
 std::string leaf(std::string_view path) {
   const auto pos = path.rfind('.');
@@ -52,16 +56,60 @@ const ModuleNames kGenericNames{};
 InventoryBuilder::InventoryBuilder(const ModelDescription& spec)
     : s_(spec), n_(spec.arch ? spec.arch->names : kGenericNames) {}
 
+std::string InventoryBuilder::key_of(std::uint64_t value) const {
+  for (const auto& k : s_.read_keys)
+    if (k.value == value) return k.path;
+  // A number the builder made (heads × head_dim, n_shared_experts × moe_intermediate_size …):
+  // blamed on the key its larger factor came from.
+  for (const auto& [v, key] : derived_)
+    if (v == value) return key;
+  return s_.key_for(value);
+}
+
 void InventoryBuilder::note_overflow(std::uint64_t largest) {
   if (overflow_) return;
-  const std::string key = s_.key_for(largest);
+  const std::string key = key_of(largest);
   overflow_ = make_error(ErrorCode::Overflow, key, {Msg::error_inventory_overflow, {{"key", ConfigKey{key}}}});
+}
+
+void InventoryBuilder::derived(std::uint64_t result, std::uint64_t a, std::uint64_t b) {
+  const std::uint64_t larger = std::max(a, b);
+  if (overflow_ || derived_.size() >= kMaxDerived) return;
+  if (result == larger || larger < 2) return;
+  for (const auto& k : s_.read_keys)
+    if (k.value == result) return;  // a key of its own already
+  for (const auto& d : derived_)
+    if (d.first == result) return;
+  derived_.emplace_back(result, key_of(larger));
+}
+
+std::uint64_t InventoryBuilder::plus(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r) || r > kQuantityLimit) {
+    note_overflow(std::max(a, b));
+    return kQuantityLimit;
+  }
+  derived(r, a, b);
+  return r;
 }
 
 std::uint64_t InventoryBuilder::mul(std::uint64_t a, std::uint64_t b) {
   std::uint64_t r = 0;
   if (__builtin_mul_overflow(a, b, &r) || r > kQuantityLimit) {
     note_overflow(std::max(a, b));
+    return kQuantityLimit;
+  }
+  derived(r, a, b);
+  return r;
+}
+
+std::uint64_t InventoryBuilder::group_total(const ParamGroup& g) {
+  const std::uint64_t count = inv_.block_count(g.block);
+  std::uint64_t r = 0;
+  if (__builtin_mul_overflow(g.rows, g.cols, &r) || __builtin_mul_overflow(r, g.experts, &r) ||
+      __builtin_mul_overflow(r, count, &r) || r > kQuantityLimit) {
+    // Blamed on the largest of the four factors (each a key, or a product of keys).
+    note_overflow(std::max({g.rows, g.cols, g.experts, count}));
     return kQuantityLimit;
   }
   return r;
@@ -115,6 +163,14 @@ void InventoryBuilder::buffer(const std::string& path, std::uint64_t numel, std:
   g.buffer_elem_bytes = elem_bytes;
 }
 
+void InventoryBuilder::causal_mask(const std::string& path, int block, const std::string& unit) {
+  // torch.tril(torch.ones((n, n), dtype=torch.bool)).view(1, 1, n, n): n × n bools.
+  const std::uint64_t n = s_.causal_mask_positions;
+  ParamGroup& g = add(path, leaf(path), Role::Buffer, n, n, block, unit);
+  g.buffer_elem_bytes = 1;
+  g.bool_buffer = true;
+}
+
 void InventoryBuilder::rotary_buffer(const std::string& path, int block) {
   if (s_.rotary_dim > 0) buffer(path + ".inv_freq", (s_.rotary_dim + 1) / 2, 4, block, block < 0 ? path : "");
 }
@@ -125,7 +181,7 @@ void InventoryBuilder::attention(const std::string& p, int b, bool indexer) {
   if (s_.mla) {
     // DeepseekV2/V3Attention: optional low-rank query, joint low-rank KV with a decoupled RoPE key.
     const MlaSpec& m = *s_.mla;
-    const std::uint64_t qk = m.qk_nope_head_dim + m.qk_rope_head_dim;
+    const std::uint64_t qk = plus(m.qk_nope_head_dim, m.qk_rope_head_dim);
     if (m.q_lora_rank > 0) {
       linear(a + "q_a_proj", Role::AttentionProjection, m.q_lora_rank, h, s_.attn_qkv_bias, b);
       norm(a + "q_a_layernorm", m.q_lora_rank, b, NormKind::RmsNorm);
@@ -133,9 +189,9 @@ void InventoryBuilder::attention(const std::string& p, int b, bool indexer) {
     } else {
       linear(a + "q_proj", Role::AttentionProjection, mul(nh, qk), h, false, b);
     }
-    linear(a + "kv_a_proj_with_mqa", Role::AttentionProjection, m.kv_lora_rank + m.qk_rope_head_dim, h, s_.attn_qkv_bias, b);
+    linear(a + "kv_a_proj_with_mqa", Role::AttentionProjection, plus(m.kv_lora_rank, m.qk_rope_head_dim), h, s_.attn_qkv_bias, b);
     norm(a + "kv_a_layernorm", m.kv_lora_rank, b, NormKind::RmsNorm);
-    linear(a + "kv_b_proj", Role::AttentionProjection, mul(nh, m.qk_nope_head_dim + m.v_head_dim), m.kv_lora_rank, false, b);
+    linear(a + "kv_b_proj", Role::AttentionProjection, mul(nh, plus(m.qk_nope_head_dim, m.v_head_dim)), m.kv_lora_rank, false, b);
     linear(a + "o_proj", Role::AttentionProjection, h, mul(nh, m.v_head_dim), s_.attn_out_bias, b);
     if (indexer && s_.dsa_indexer) {
       // DeepseekV32Indexer: wq_b reads the q_a_layernorm output (q_lora_rank), wk and weights_proj
@@ -150,7 +206,7 @@ void InventoryBuilder::attention(const std::string& p, int b, bool indexer) {
     return;
   }
   if (s_.fused_qkv) {
-    linear(a + std::string(n_.qkv), Role::AttentionProjection, mul(nh + 2 * nkv, d), h, s_.attn_qkv_bias, b);
+    linear(a + std::string(n_.qkv), Role::AttentionProjection, mul(plus(nh, mul(2, nkv)), d), h, s_.attn_qkv_bias, b);
   } else {
     linear(a + std::string(n_.q), Role::AttentionProjection, mul(nh, d), h, s_.attn_qkv_bias, b);
     linear(a + std::string(n_.k), Role::AttentionProjection, mul(nkv, d), h, s_.attn_qkv_bias, b);
@@ -194,6 +250,7 @@ void InventoryBuilder::dense_mlp(const std::string& p, int b, std::uint64_t widt
 void InventoryBuilder::moe_mlp(const std::string& p, int b) {
   const MoeSpec& m = *s_.moe;
   const std::uint64_t h = s_.hidden_size, e = m.routed_experts, w = m.expert_intermediate;
+  derived(m.shared_intermediate, m.shared_experts, m.expert_intermediate);  // DeepSeek: n_shared × width
   const std::string router(n_.router);
   ParamGroup& r = add(p + router + ".weight", router, Role::Router, e, h, b);
   r.linear = s_.arch == nullptr || s_.arch->router_quantized;
@@ -270,8 +327,7 @@ void InventoryBuilder::decoder_layer(int b, bool moe, bool indexer) {
     dense_mlp(p + std::string(n_.mlp), b, s_.intermediate_size, Role::MlpProjection);
   }
   if (s_.causal_mask_per_layer) {
-    buffer(p + std::string(n_.attn) + "bias", mul(s_.causal_mask_positions, s_.causal_mask_positions), 1, b);
-    inv_.groups.back().bool_buffer = true;
+    causal_mask(p + std::string(n_.attn) + "bias", b, "");
     buffer(p + std::string(n_.attn) + "masked_bias", 1, 4, b);
   }
 }
@@ -329,8 +385,7 @@ void InventoryBuilder::decoder_stack() {
     rotary_buffer(r == 0 ? "rotary_emb" : "rotary_emb_local", -1);
   if (s_.rotary_per_layer) rotary_buffer("rotary_emb", -1);
   if (s_.causal_mask_positions && !s_.causal_mask_per_layer) {
-    buffer("bias", mul(s_.causal_mask_positions, s_.causal_mask_positions), 1, -1, "bias");
-    inv_.groups.back().bool_buffer = true;
+    causal_mask("bias", -1, "bias");
   }
   if (s_.pooler) {
     ParamGroup& w = add("pooler.dense.weight", "dense", Role::Pooler, h, h, -1, "pooler.dense");
@@ -356,9 +411,10 @@ void finish(InventoryBuilder& b) {
   Inventory& inv = b.inventory();
   // Every group's elements over all its instances, checked; the sums saturate at the limit (the
   // ceiling check in build_inventory turns that into an error).
-  for (const auto& g : inv.groups) (void)b.mul(b.mul(b.mul(g.rows, g.cols), g.experts), inv.block_count(g.block));
+  for (const auto& g : inv.groups) (void)b.group_total(g);
   if (b.overflow()) return;
-  const auto add = [](std::uint64_t& total, std::uint64_t n) { total = std::min(total + n, kQuantityLimit); };
+  // Sums are checked too: a sum past 2^62 is an overflow error, never a saturated number.
+  const auto add = [&b](std::uint64_t& total, std::uint64_t n) { total = b.plus(total, n); };
   for (const auto& g : inv.groups) {
     const std::uint64_t n = inv.group_total(g);
     if (g.is_buffer()) {
@@ -370,7 +426,7 @@ void finish(InventoryBuilder& b) {
     if (g.role == Role::Embedding || g.role == Role::PositionEmbedding || g.role == Role::TokenTypeEmbedding)
       add(inv.embedding_params, n);
   }
-  if (inv.total_params > kMaxParams) return;
+  if (b.overflow() || inv.total_params > kMaxParams || inv.buffer_bytes > kMaxBufferBytes) return;
   // What the checkpoint stores: parameters, persistent buffers, MTP layers (set before finish()).
   add(inv.checkpoint_params, inv.total_params);
   add(inv.checkpoint_params, inv.mtp_params);
@@ -381,9 +437,10 @@ void finish(InventoryBuilder& b) {
   if (s.moe && s.moe->routed_experts > 0) {
     for (const auto& g : inv.groups) {
       if (g.role != Role::ExpertProjection || !g.in_full) continue;
-      const std::uint64_t per_expert = g.rows * g.cols;
+      // ≤ the group's total (idle ≤ experts), which is ≤ total_params: checked all the same.
+      const std::uint64_t per_expert = b.mul(g.rows, g.cols);
       const std::uint64_t idle = s.moe->routed_experts - std::min(s.moe->experts_per_token, s.moe->routed_experts);
-      inv.active_params -= per_expert * idle * inv.block_count(g.block);
+      inv.active_params -= std::min(inv.active_params, b.mul(b.mul(per_expert, idle), inv.block_count(g.block)));
     }
   }
 
@@ -405,20 +462,22 @@ void finish(InventoryBuilder& b) {
     const bool member = s.hf_view_uses_full_class ? g.in_full : g.in_base;
     if (!member) continue;
     // accelerate's dtype_byte_size counts torch.bool as 1/8 byte (utils/modeling.py).
-    const std::uint64_t per_instance = !g.is_buffer() ? g.numel() * 4
+    // Every product and sum checked: parameters ≤ 10^16 and buffers ≤ 10^16 B keep them far below
+    // 2^62, and the checks keep it so whatever the ceilings become.
+    const std::uint64_t per_instance = !g.is_buffer() ? b.mul(g.numel(), 4)
                                        : g.bool_buffer ? g.numel() / 8
-                                                       : g.numel() * g.buffer_elem_bytes;
+                                                       : b.mul(g.numel(), g.buffer_elem_bytes);
     const std::uint64_t n = inv.group_total(g);
     if (g.is_buffer()) {
-      hf.buffer_bytes += n * g.buffer_elem_bytes;
-      hf.total_bytes_fp32 += per_instance * inv.block_count(g.block);
+      add(hf.buffer_bytes, b.mul(n, g.buffer_elem_bytes));
+      add(hf.total_bytes_fp32, b.mul(per_instance, inv.block_count(g.block)));
     } else {
-      hf.params += n;
-      hf.total_bytes_fp32 += n * 4;
+      add(hf.params, n);
+      add(hf.total_bytes_fp32, b.mul(n, 4));
     }
     const bool head = g.role == Role::LmHead || g.role == Role::TaskHead;
     const std::string unit = g.block >= 0 ? inv.blocks[static_cast<std::size_t>(g.block)].name : g.unit;
-    if (!unit.empty()) unit_bytes((head ? "" : prefix) + unit) += per_instance;
+    if (!unit.empty()) add(unit_bytes((head ? "" : prefix) + unit), per_instance);
   }
   for (const auto& [name, bytes] : units) {
     if (bytes > hf.largest_layer_bytes_fp32) {
@@ -428,11 +487,12 @@ void finish(InventoryBuilder& b) {
   }
 }
 
-// The largest factor of the largest parameter group: what a model over the ceiling is blamed on.
-std::uint64_t largest_factor(const Inventory& inv) {
+// The largest factor of the largest parameter group (or buffer): what a model over its ceiling is
+// blamed on.
+std::uint64_t largest_factor(const Inventory& inv, bool buffers) {
   const ParamGroup* big = nullptr;
   for (const auto& g : inv.groups)
-    if (!g.is_buffer() && (!big || inv.group_total(g) > inv.group_total(*big))) big = &g;
+    if (g.is_buffer() == buffers && (!big || inv.group_total(g) > inv.group_total(*big))) big = &g;
   if (!big) return 0;
   return std::max({big->rows, big->cols, big->experts, inv.block_count(big->block)});
 }
@@ -499,18 +559,22 @@ Result<Inventory> build_inventory(const ModelDescription& spec) {
     for (const auto& g : inv.groups) {
       if (g.block != mtp_block) continue;
       const std::uint64_t n = b.mul(b.mul(g.rows, g.cols), g.experts);
-      if (!g.is_buffer()) layer_params += n;
-      else if (g.persistent) layer_stored_buffers += n;
+      if (!g.is_buffer()) layer_params = b.plus(layer_params, n);
+      else if (g.persistent) layer_stored_buffers = b.plus(layer_stored_buffers, n);
     }
     const std::uint64_t h = spec.hidden_size;
-    inv.mtp_params = b.mul(spec.mtp_layers, layer_params + 3 * h + b.mul(2 * h, h));
+    inv.mtp_params = b.mul(spec.mtp_layers, b.plus(b.plus(layer_params, b.mul(3, h)), b.mul(b.mul(2, h), h)));
     inv.checkpoint_params = b.mul(spec.mtp_layers, layer_stored_buffers);
   }
   detail::finish(b);
   if (b.overflow()) return *b.overflow();
   if (inv.total_params > detail::kMaxParams || inv.mtp_params > detail::kMaxParams) {
-    const std::string key = spec.key_for(detail::largest_factor(inv));
+    const std::string key = b.key_of(detail::largest_factor(inv, false));
     return make_error(ErrorCode::Overflow, key, {Msg::error_inventory_ceiling, {{"key", ConfigKey{key}}}});
+  }
+  if (inv.buffer_bytes > detail::kMaxBufferBytes) {
+    const std::string key = b.key_of(detail::largest_factor(inv, true));
+    return make_error(ErrorCode::Overflow, key, {Msg::error_inventory_buffer_ceiling, {{"key", ConfigKey{key}}}});
   }
   return std::move(inv);
 }

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "vram/model/architecture.hpp"
 #include "vram/model/inventory.hpp"
@@ -36,6 +38,8 @@ class InventoryBuilder {
   void norm(const std::string& path, std::uint64_t width, int block, NormKind kind, const std::string& unit = {});
   void norm(const std::string& path, std::uint64_t width, int block) { norm(path, width, block, s_.norm); }
   void buffer(const std::string& path, std::uint64_t numel, std::uint8_t elem_bytes, int block, const std::string& unit = {});
+  // A registered bool causal mask of causal_mask_positions² (GPT-2, GPTBigCode).
+  void causal_mask(const std::string& path, int block, const std::string& unit);
   // inv_freq = 1 / base^(arange(0, dim, 2) / dim): ceil(rotary_dim / 2) float32 values.
   void rotary_buffer(const std::string& path, int block);
 
@@ -56,8 +60,19 @@ class InventoryBuilder {
   [[nodiscard]] const std::optional<Error>& overflow() const { return overflow_; }
   // Records an overflow of a product whose largest factor is `largest` (the blamed key's value).
   void note_overflow(std::uint64_t largest);
-  // a × b, checked (saturates; records the overflow).
+  // a × b and a + b, checked against 2^62 (saturate and record the overflow, blamed on the config
+  // key of the larger operand). Every product or sum of config-derived numbers in the inventory goes
+  // through these, so nothing wraps and every overflow names a key.
   std::uint64_t mul(std::uint64_t a, std::uint64_t b);
+  std::uint64_t plus(std::uint64_t a, std::uint64_t b);
+  // A group's elements over all its instances (rows × cols × experts × block count), checked.
+  std::uint64_t group_total(const ParamGroup& g);
+  // The config key a number came from: a key the config wrote with that value, or the key of the
+  // larger factor of the product (or sum) that made it, else the largest key read.
+  [[nodiscard]] std::string key_of(std::uint64_t value) const;
+  // Records that `result` was made from a and b outside mul/plus (a reader's product, a quotient):
+  // an overflow involving it is blamed on the key of the larger of a and b.
+  void derived(std::uint64_t result, std::uint64_t a, std::uint64_t b);
 
  private:
   const ModelDescription& s_;
@@ -66,6 +81,9 @@ class InventoryBuilder {
   std::string prefix_;
   bool unit_suppressed_ = false;
   std::optional<Error> overflow_;
+  // Numbers made by mul/plus → the key blamed for them (bounded: only shapes are recorded).
+  static constexpr std::size_t kMaxDerived = 256;
+  std::vector<std::pair<std::uint64_t, std::string>> derived_;
 };
 
 }  // namespace vram::detail

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/json_reader.hpp"
+#include "vram/model/model.hpp"
 
 namespace vram {
 namespace {
@@ -55,6 +56,14 @@ std::uint64_t dtype_bits(const std::string& d) {
 // 1 PiB is not a real checkpoint, and the bound keeps every sum of spans far below 2^64.
 constexpr std::uint64_t kMaxFileBytes = std::uint64_t{1} << 50;
 
+// Every header is parsed against its shape, so a hostile header stops at its first misplaced value;
+// the budgets (safetensors.hpp) bound the parse time of the whole set.
+constexpr std::size_t kMaxHeaders = kMaxSafetensorsHeaders;
+constexpr std::uint64_t kMaxTotalBytes = kMaxSafetensorsTotalBytes;
+constexpr std::uint64_t kMaxTensors = kMaxSafetensorsTensors;
+// A tensor's shape has at most this many dimensions (torch allows 64; real checkpoints use ≤ 5).
+constexpr std::size_t kMaxRank = 64;
+
 struct Span {
   std::uint64_t begin = 0, end = 0;
   const std::string* name = nullptr;
@@ -64,14 +73,33 @@ struct Span {
 
 Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& headers, const ModelDescription& spec) {
   StoredTensors out;
+  if (headers.size() > kMaxHeaders)
+    return make_error(ErrorCode::InvalidValue, "headers", {Msg::error_st_too_many, {{"max", std::to_string(kMaxHeaders)}}});
+  // The budget in bytes, before anything is parsed. A header over its own limit is refused by its
+  // own name (parse_json, below), so it is left out of the sum.
+  std::uint64_t total_bytes = 0;
+  for (const auto& h : headers)
+    if (h.size() <= detail::kMaxSafetensorsHeaderBytes) total_bytes += h.size();  // ≤ 4096 × 32 MiB
+  if (total_bytes > kMaxTotalBytes)
+    return make_error(ErrorCode::InvalidValue, "headers",
+                      {Msg::error_st_total_bytes, {{"size", std::to_string(total_bytes)}, {"max", std::to_string(kMaxTotalBytes)}}});
   const bool packed = spec.quant.method == QuantMethod::Gptq || spec.quant.method == QuantMethod::Awq;
-  const std::uint64_t per_int32 = packed && spec.quant.bits ? 32 / spec.quant.bits : 1;
   for (std::size_t f = 0; f < headers.size(); ++f) {
     const std::string what = "safetensors header " + std::to_string(f + 1);
-    auto parsed = detail::parse_json(headers[f], what, detail::kMaxSafetensorsHeaderBytes);
+    const std::string n = std::to_string(f + 1);
+    // {name: {"dtype": …, "shape": [dims], "data_offsets": [b, e]}, "__metadata__": {str: str}}:
+    // three levels, short arrays, and no more members than the tensors left in the budget.
+    detail::JsonShape shape;
+    shape.max_depth = 3;
+    shape.max_array = kMaxRank;
+    shape.max_root_members = static_cast<std::size_t>(kMaxTensors - out.tensors) + 1;  // + __metadata__
+    shape.object_root = true;
+    shape.not_object = {Msg::error_st_not_object, {{"n", n}}};
+    shape.array_too_long = {Msg::error_st_array_too_long, {{"n", n}, {"max", std::to_string(kMaxRank)}}};
+    shape.too_many_members = {Msg::error_st_too_many_tensors, {{"max", std::to_string(kMaxTensors)}}};
+    auto parsed = detail::parse_json(headers[f], what, detail::kMaxSafetensorsHeaderBytes, &shape);
     if (!parsed) return parsed.error();
     const Json& h = parsed.value();
-    const std::string n = std::to_string(f + 1);
     if (!h.is_object()) return make_error(ErrorCode::InvalidValue, what, {Msg::error_st_not_object, {{"n", n}}});
     ++out.files;
     std::vector<Span> spans;
@@ -110,13 +138,15 @@ Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& h
                    {{"bytes", std::to_string(bytes)}, {"elements", std::to_string(elements)}, {"dtype", dtype},
                     {"expected", std::to_string(elements * bits / 8)}});
       spans.push_back({begin, end, &name});
-      ++out.tensors;
+      if (++out.tensors > kMaxTensors)
+        return make_error(ErrorCode::InvalidValue, "headers", {Msg::error_st_too_many_tensors, {{"max", std::to_string(kMaxTensors)}}});
       out.bytes += bytes;
       const bool meta = is_quant_metadata(name);
       if (meta) {
         out.quant_metadata_bytes += bytes;
-      } else if (dtype == "I32" && packed && (ends_with(name, ".qweight"))) {
-        out.logical_params += elements * per_int32;  // int32 words each hold 32 / bits weights
+      } else if (dtype == "I32" && packed && spec.quant.bits && (ends_with(name, ".qweight"))) {
+        // int32 words hold 32 / bits weights; 3-bit packs 32 weights in 3 words, so multiply first.
+        out.logical_params += elements * 32 / spec.quant.bits;
       } else if (dtype == "U8" && (spec.quant.method == QuantMethod::BnbNf4 || spec.quant.method == QuantMethod::BnbFp4)) {
         out.logical_params += elements * 2;  // two 4-bit weights per byte
       } else if (ends_with(name, "_blocks") && spec.quant.method == QuantMethod::Mxfp4) {
@@ -155,6 +185,29 @@ Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& h
   if (out.files == 0) return make_error(ErrorCode::MissingField, "headers", Msg::error_st_none);
   if (out.mtp_bytes) out.notes.push_back({Msg::note_st_mtp_layers, {{"layer", std::to_string(spec.num_layers)}}});
   return out;
+}
+
+Result<StoredTensors> read_safetensors_headers(const std::vector<std::string>& headers, const Model& model) {
+  auto r = read_safetensors_headers(headers, model.spec);
+  if (!r) return r;
+  StoredTensors& st = r.value();
+  // The headers must hold every parameter the config builds (transformers' inventory is exact to
+  // the parameter, and logical_params unpacks every packed format the engine knows). A shortfall
+  // of more than 1 % is a shard left out or another model's headers: an error, for the stored
+  // bytes would replace the weights in the estimate. A smaller one, or any shortfall where the
+  // count is not exact (an approximate config, a packing the engine does not unpack), is a note.
+  const std::uint64_t expected = model.inventory.total_params, stored = st.logical_params;
+  if (stored >= expected) return r;
+  const std::uint64_t missing = expected - stored;
+  const bool exact = !model.spec.approximate && model.spec.quant.method != QuantMethod::Compressed &&
+                     model.spec.quant.method != QuantMethod::Other;
+  if (exact && missing > expected / 100)
+    return make_error(ErrorCode::InvalidValue, "headers",
+                      {Msg::error_st_incomplete, {{"stored", std::to_string(stored)}, {"expected", std::to_string(expected)},
+                                                  {"missing", std::to_string(missing)}}});
+  st.notes.push_back({Msg::note_st_incomplete, {{"stored", std::to_string(stored)}, {"expected", std::to_string(expected)}}});
+  st.complete = false;
+  return r;
 }
 
 }  // namespace vram

@@ -9,9 +9,11 @@
 namespace vram {
 namespace {
 
+// A split GGUF has at most this many parts (gguf-split numbers them -00001-of-NNNNN).
+constexpr std::size_t kMaxGgufParts = 4096;
+
 constexpr std::uint64_t kMaxSweepTo = 16777216;       // context / sequence length (the option's range)
 constexpr std::uint64_t kMaxSweepBatch = 1048576;
-constexpr std::size_t kMaxHeaders = 4096;
 
 Error sweep_error() { return make_error(ErrorCode::InvalidValue, "sweep", Msg::error_sweep_bounds); }
 
@@ -117,9 +119,7 @@ Result<Value> Session::hf_table(const std::string& config) {
 Result<Value> Session::safetensors(const std::string& config, const std::vector<std::string>& headers) {
   auto m = model(config);
   if (!m) return m.error();
-  if (headers.size() > kMaxHeaders)
-    return make_error(ErrorCode::InvalidValue, "headers", {Msg::error_st_too_many, {{"max", std::to_string(kMaxHeaders)}}});
-  auto st = read_safetensors_headers(headers, m.value()->spec);
+  auto st = read_safetensors_headers(headers, *m.value());
   if (!st) return st.error();
   return view_safetensors(st.value(), *m.value(), ViewStyle{catalog_, spelling_});
 }
@@ -131,8 +131,8 @@ Result<Value> Session::manual_config(const std::string& fields_json) {
 }
 
 Result<Value> Session::gguf(const std::vector<std::string>& parts, const std::vector<std::string>& names) {
-  if (parts.size() > kMaxHeaders)
-    return make_error(ErrorCode::InvalidValue, "parts", {Msg::error_gguf_too_many, {{"max", std::to_string(kMaxHeaders)}}});
+  if (parts.size() > kMaxGgufParts)
+    return make_error(ErrorCode::InvalidValue, "parts", {Msg::error_gguf_too_many, {{"max", std::to_string(kMaxGgufParts)}}});
   std::vector<GgufHeader> headers;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string name = i < names.size() ? names[i] : "gguf " + std::to_string(i + 1);

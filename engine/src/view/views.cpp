@@ -194,6 +194,7 @@ Value view_safetensors(const StoredTensors& st, const Model& m, const ViewStyle&
     return Value::object().set("dtype", d.dtype).set("tensors", d.tensors).set("elements", d.elements).set("bytes", d.bytes);
   }));
   o.set("notes", messages(st.notes, s));
+  o.set("complete", st.complete);
   // What the config-based estimate says for the checkpoint's own format, for comparison, and the
   // options to pass to the inference estimate when the checkpoint's own format is asked for.
   auto wb = weight_bytes(m, WeightFormat{});

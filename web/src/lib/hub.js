@@ -4,17 +4,37 @@
 
 export const HUB_ORIGIN = 'https://huggingface.co';
 
-/** "org/name" from an id or a Hub URL (https://huggingface.co/org/name/tree/main/...). */
+/**
+ * A repo id as the Hub accepts it (huggingface_hub utils/_validators.py validate_repo_id, which
+ * mirrors the Hub's own Names.ts): "name" or "namespace/name"; letters, digits, "_", "-", ".";
+ * each part starts and ends with a letter, digit or "_" (so "." and ".." segments never pass);
+ * the name at most 96 characters; no "--" or ".." anywhere; not ending in ".git".
+ */
+const REPO_PART = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+export function isValidRepoId(id) {
+  if (typeof id !== 'string') return false;
+  const parts = id.split('/');
+  if (parts.length > 2 || !parts.every((p) => REPO_PART.test(p))) return false;
+  if (parts[parts.length - 1].length > 96) return false;
+  return !id.includes('--') && !id.includes('..') && !id.endsWith('.git');
+}
+
+/** "org/name" from an id or a Hub URL (https://huggingface.co/org/name/tree/main/...), or null. */
 export function parseRepoId(input) {
   let s = String(input ?? '').trim();
   if (!s) return null;
   const m = s.match(/^(?:https?:\/\/)?(?:www\.)?(?:hf\.co|huggingface\.co)\/(.*)$/i);
   if (m) s = m[1];
   s = s.replace(/^models\//, '').split(/[?#]/)[0];
-  const parts = s.split('/').filter(Boolean);
-  if (parts.length < 2) return /^[\w.-]+$/.test(parts[0] ?? '') ? parts[0] : null;
-  const id = `${parts[0]}/${parts[1]}`;
-  return /^[\w.-]+\/[\w.-]+$/.test(id) ? id : null;
+  // Every segment counts: "org/../x" is not "org/.." plus a path, it is no repo id at all.
+  const parts = s.split('/');
+  while (parts.length && parts[parts.length - 1] === '') parts.pop(); // a trailing slash
+  if (parts.length === 0) return null;
+  // A Hub URL may go on past the repo (/tree/main/…, /blob/…, /resolve/…); a bare id may not.
+  const head = parts.length > 2 && (m || ['tree', 'blob', 'resolve', 'raw'].includes(parts[2])) ? parts.slice(0, 2) : parts;
+  if (parts.slice(head.length).some((p) => p === '.' || p === '..')) return null;
+  const id = head.join('/');
+  return isValidRepoId(id) ? id : null;
 }
 
 // What a Hub response may weigh. config.json files are 1–50 KB; an index lists one line per tensor
@@ -25,6 +45,7 @@ export const LIMITS = {
   config: 5_000_000,
   index: 32_000_000,
   header: 25_000_000,
+  headers: 67_108_864, // all headers of a repo together: the engine's budget (safetensors.hpp kMaxSafetensorsTotalBytes)
   shards: 256,
   info: 32_000_000, // the model-info API answer (JSON, usually a few KB)
 };
@@ -57,7 +78,7 @@ const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
 
 export class HubLoadError extends Error {
   /**
-   * kind: gated | not_found | rate_limited | offline | network | timeout | too_large | no_config |
+   * kind: bad_id | gated | not_found | rate_limited | offline | network | timeout | too_large | no_config |
    * bad_index | http. vars: message values (too_large: {file, size, limit} as "6.0 MB" strings).
    */
   constructor(kind, status = 0, detail = '', vars = {}) {
@@ -190,6 +211,8 @@ async function readText(blob, file, limit, record) {
  * @returns {Promise<{id, configText, summary}>}
  */
 export async function loadFromHub(id, { token, onStep = () => {} } = {}) {
+  // Never build a request path from anything but a valid repo id (the token goes with it).
+  if (!isValidRepoId(id)) throw new HubLoadError('bad_id');
   if (globalThis.navigator?.onLine === false) throw new HubLoadError('offline');
   onStep('hub.step.lib');
   let hubLib;
@@ -257,12 +280,16 @@ export async function readSafetensorsHeaders(hubLib, id, { fetchFor, record, ...
     if (bad !== undefined) throw new HubLoadError('bad_index', 0, `${INDEX}: ${JSON.stringify(bad).slice(0, 80)} is not a .safetensors file name`);
   }
   if (files.length > LIMITS.shards) throw new HubLoadError('too_large', 0, `${INDEX}: ${files.length} shards, more than ${LIMITS.shards}`, { file: INDEX, size: `${files.length} shards`, limit: `${LIMITS.shards} shards` });
+  let total = 0;
   const one = async (path) => {
     const blob = await hubLib.downloadFile({ repo, path, xet: false, fetch: fetchFor(path, 8 + LIMITS.header), ...opts });
     if (!blob) return null;
     if (blob.size < 8) throw new HubLoadError('bad_index', 0, `${path}: ${blob.size} bytes, shorter than a safetensors header`);
     const length = new DataView(await blob.slice(0, 8).arrayBuffer()).getBigUint64(0, true);
     if (length > BigInt(LIMITS.header)) throw tooLarge(`${path} header`, Number(length), LIMITS.header);
+    // The budget across shards, counted before each header is downloaded.
+    total += Number(length);
+    if (total > LIMITS.headers) throw tooLarge('safetensors headers', total, LIMITS.headers);
     return readText(blob.slice(8, 8 + Number(length)), `${path} header`, LIMITS.header, record);
   };
   const out = [];

@@ -5,6 +5,19 @@ import { stateToAttrs } from './attrs.js';
 
 const escAttr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/**
+ * Text safe inside <script type="application/json"> on any page: no "<" at all, so neither
+ * "</script>" nor "<!--" (which would put the HTML parser into the script-data-escaped state, where
+ * the closing tag no longer closes and the blog after the snippet disappears) can appear; ">" and
+ * "&" too (no "-->" and no character references for any tool that re-parses the snippet), and
+ * U+2028/U+2029 (line terminators to older JavaScript parsers). Each becomes its \\u escape, which
+ * JSON.parse reads back as the same character inside strings (and "<", ">" and "&" are invalid JSON
+ * outside strings either way).
+ */
+export function inlineJson(text) {
+  return String(text).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** @param {object} app createAppState() @param {string} pageUrl the page's URL (location.href) */
 export function embedSnippets(app, pageUrl) {
   const base = new URL('./', pageUrl);
@@ -21,7 +34,7 @@ export function embedSnippets(app, pageUrl) {
     } catch {
       /* keep the text as the user gave it */
     }
-    body = `\n  <script type="application/json">${text.replace(/<\//g, '<\\/')}</script>\n`;
+    body = `\n  <script type="application/json">${inlineJson(text)}</script>\n`;
   }
   const widget = `<script src="${script}" defer></script>\n${open}${body}</vramcalc-widget>`;
   const frameUrl = new URL(base);

@@ -85,7 +85,14 @@ void read_mla_family(FieldReader& r, ModelDescription& s, const MlaFamily& f) {
     m.expert_intermediate = r.positive("moe_intermediate_size", kMaxWidth);
     const bool shared_present = r.json().is_object() && r.json().contains("n_shared_experts");
     m.shared_experts = shared_present ? r.opt_uint("n_shared_experts", kMaxExperts).value_or(0) : (f.v3 ? 1 : 2);
-    m.shared_intermediate = m.shared_experts * m.expert_intermediate;
+    // DeepseekV2/V3MoE: one MLP of n_shared_experts × moe_intermediate_size; the product is a width
+    // like any other (≤ 2^32), so a hostile count is refused here, by its own key.
+    m.shared_intermediate = m.shared_experts * m.expert_intermediate;  // ≤ 2^16 × 2^32: no wrap
+    if (m.shared_intermediate > kMaxWidth) {
+      // Blamed on the factor nearer its own limit: 2 × 2^32 on the width, 65536 × 2^20 on the count.
+      const char* key = m.shared_experts * kMaxWidth >= m.expert_intermediate * kMaxExperts ? "n_shared_experts" : "moe_intermediate_size";
+      r.fail(ErrorCode::Overflow, key, {Msg::error_inventory_overflow, {r.key_arg(key)}});
+    }
     m.score_correction_bias = f.v3;
     const auto mlp_types = f.mlp_layer_types ? read_layer_names(r, s, "mlp_layer_types", {"dense", "sparse"}) : std::nullopt;
     if (mlp_types) {

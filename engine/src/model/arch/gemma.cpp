@@ -75,6 +75,7 @@ void build_siglip_tower(InventoryBuilder& b) {
   const VisionSpec& v = *s.vision;
   const std::uint64_t hv = v.hidden_size, iv = v.intermediate_size;
   const std::uint64_t side = v.image_size / v.patch_size;
+  b.derived(side, v.image_size, 1);  // an overflow of side² is blamed on image_size
   const std::uint64_t patches = b.mul(side, side);
   const std::string p = "vision_tower.vision_model.";
   const std::string emb = p + "embeddings";  // SiglipVisionEmbeddings: one no-split unit
