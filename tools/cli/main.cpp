@@ -230,6 +230,7 @@ void usage() {
                "  train      memory to train or fine-tune a model\n"
                "  fit        does it fit on --gpu NAME [--tp N | --gpus N], and the inverse solves\n"
                "  advise     how to make it fit on --gpu NAME: ranked changes with their savings, and a combination that fits\n"
+               "  what-runs  the catalog models that fit on --gpu NAME for --task chat|serve|lora|qlora|train, largest first\n"
                "  hf-table   the Hugging Face Model Memory Calculator table, reproduced\n"
                "  gpus       the built-in accelerator catalog\n"
                "  models     the built-in model catalog\n"
@@ -495,6 +496,39 @@ int cmd_advise(const std::vector<std::string>& argv) {
   return 0;
 }
 
+int cmd_what_runs(const std::vector<std::string>& argv) {
+  std::string error;
+  auto args = Args::parse(argv, {"gpu", "task", "gpus"}, {"json", "help"}, error);
+  if (!args) return fail(error);
+  if (args->flag("help")) {
+    std::puts("usage: vramcalc what-runs --gpu GPU [--task chat|serve|lora|qlora|train] [--gpus N] [--json]\n\n"
+              "  the catalog models that fit, largest first, with the settings that make each fit");
+    return 0;
+  }
+  if (!args->get("gpu")) return fail("--gpu: a GPU name is required (see `vramcalc gpus`)");
+  auto gpu = vram::find_gpu(*args->get("gpu"));
+  if (!gpu) return fail(gpu.error());
+  const std::string task = args->get("task").value_or("chat");
+  const std::string n = args->get("gpus").value_or("1");
+  if (n.empty() || n.size() > 4 || n.find_first_not_of("0123456789") != std::string::npos)
+    return fail("--gpus must be an integer in [1, 1024], got \"" + vram::cli::shown(n) + "\"");
+  auto rows = vram::what_runs(gpu.value(), task, static_cast<std::uint32_t>(std::stoul(n)));
+  if (!rows) return fail(rows.error());
+  if (args->flag("json")) {
+    print_json(vram::view_what_runs(rows.value(), gpu.value(), task, kStyle));
+    return 0;
+  }
+  std::printf("%s on %s × %s (%s usable each): %zu catalog models fit, largest first\n\n", task.c_str(), n.c_str(),
+              std::string(gpu.value().name).c_str(), vram::format_bytes(gpu.value().usable_bytes()).c_str(), rows.value().size());
+  for (const auto& r : rows.value()) {
+    std::string how;
+    for (const auto& x : r.settings) how += (how.empty() ? "" : " ") + changes_text(x.changes);
+    std::printf("  %-44s %16s params  %11s  %s\n", r.model.c_str(), vram::format_count(r.params).c_str(), vram::format_bytes(r.total_bytes).c_str(),
+                r.as_given ? "as given" : how.c_str());
+  }
+  return 0;
+}
+
 int cmd_hf_table(const std::vector<std::string>& argv) {
   std::string error;
   auto args = Args::parse(argv, {"config", "model"}, {"json", "help"}, error);
@@ -597,7 +631,7 @@ int main(int argc, char** argv) {
     return cmd.empty() ? kBadInput : 0;
   }
   const std::vector<std::pair<std::string, std::function<int(const std::vector<std::string>&)>>> commands{
-      {"params", cmd_params}, {"inference", cmd_inference}, {"train", cmd_train}, {"fit", cmd_fit},  {"advise", cmd_advise},
+      {"params", cmd_params}, {"inference", cmd_inference}, {"train", cmd_train}, {"fit", cmd_fit},  {"advise", cmd_advise}, {"what-runs", cmd_what_runs},
       {"gpus", cmd_gpus},     {"models", cmd_models},       {"accuracy", cmd_accuracy}, {"hf-table", cmd_hf_table},
   };
   for (const auto& [name, fn] : commands)

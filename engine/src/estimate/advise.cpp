@@ -8,9 +8,11 @@
 #include <optional>
 
 #include "vram/estimate/solve.hpp"
+#include "vram/model/catalog.hpp"
 #include "vram/memory/runtime.hpp"
 #include "vram/memory/weights.hpp"
 #include "vram/workload/option_table.hpp"
+#include "vram/workload/options.hpp"
 
 namespace vram {
 namespace {
@@ -506,6 +508,46 @@ Result<Advisory> advise_training(const Model& model, const TrainOptions& options
       model, options, gpu,
       [](const Model& m, const TrainOptions& o, const Gpu& g, std::uint64_t, bool greedy) { return training_candidates(m, o, g, greedy); },
       training_warnings(model, options, gpu));
+}
+
+Result<std::vector<RunsRow>> what_runs(const Gpu& gpu, std::string_view task, std::uint32_t count) {
+  const bool train = task == "lora" || task == "qlora" || task == "train";
+  if (!train && task != "chat" && task != "serve")
+    return make_error(ErrorCode::InvalidValue, "task", {Msg::error_option_unknown_choice,
+                        {{"field", OptionRef{"task"}}, {"what", "task"}, {"value", std::string(task.substr(0, 40))},
+                         {"choices", "chat, serve, lora, qlora, train"}}});
+  if (count < 1 || count > 1024)
+    return make_error(ErrorCode::InvalidValue, "gpus", {Msg::error_binding_count, {{"field", OptionRef{"gpus"}}}});
+  std::vector<RunsRow> rows;
+  for (const auto& c : catalog_models()) {
+    auto m = load_model(c.config_json);
+    if (!m) continue;
+    if (m.value().spec.encoder_only() || m.value().spec.encoder_decoder) continue;  // chat models only
+    Result<Advisory> a = make_error(ErrorCode::InvalidValue, "task", Msg::none);
+    if (train) {
+      TrainOptions o = train_defaults(*find_tab(task == "train" ? "training" : "finetune"));
+      if (task == "qlora") o.method = TrainMethod::Qlora;
+      o.gpus = count;
+      a = advise_training(m.value(), o, gpu);
+    } else {
+      InferenceOptions o = inference_defaults(*find_tab(task == "serve" ? "serving" : "inference"));
+      if (task == "serve") o.batch = 16;
+      o.tensor_parallel = count;
+      a = advise_inference(m.value(), o, gpu);
+    }
+    if (!a) continue;  // a count the model's heads do not divide, …
+    const Advisory& v = a.value();
+    if (!v.fits && !v.combination_fits) continue;
+    RunsRow r;
+    r.model = std::string(c.id);
+    r.params = m.value().inventory.total_params;
+    r.as_given = v.fits;
+    if (!v.fits) r.settings = v.combination;
+    r.total_bytes = v.fits ? v.total_bytes : v.combination.back().total_bytes;
+    rows.push_back(std::move(r));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const RunsRow& a, const RunsRow& b) { return a.params > b.params; });
+  return rows;
 }
 
 }  // namespace vram

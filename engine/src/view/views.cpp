@@ -187,6 +187,20 @@ Value view_advisory(const Advisory& a, const Gpu& gpu, const ViewStyle& s) {
   return o;
 }
 
+Value view_what_runs(const std::vector<RunsRow>& rows, const Gpu& gpu, std::string_view task, const ViewStyle& s) {
+  Value o = Value::object();
+  o.set("gpu", view_gpu(gpu)).set("task", task);
+  o.set("models", list(rows, [&](const RunsRow& r) {
+    return Value::object()
+        .set("model", r.model)
+        .set("params", r.params)
+        .set("as_given", r.as_given)
+        .set("total_bytes", r.total_bytes)
+        .set("settings", list(r.settings, [&](const Advice& x) { return view_advice(x, s); }));
+  }));
+  return o;
+}
+
 Value view_sweep(const Sweep& sw) {
   return Value::object()
       .set("x", list(sw.x, [](std::uint64_t v) { return Value(v); }))

@@ -65,6 +65,19 @@ struct Advisory {
 [[nodiscard]] Result<Advisory> advise_inference(const Model& model, const InferenceOptions& options, const Gpu& gpu);
 [[nodiscard]] Result<Advisory> advise_training(const Model& model, const TrainOptions& options, const Gpu& gpu);
 
+// "What runs on my card": every catalog model for a task on `count` GPUs of a kind, the ones that
+// fit (as the task's defaults give them, or with the advisor's greedy combination), largest first.
+// Tasks: chat (inference, the inference tab's defaults), serve (vLLM, 16 concurrent sequences),
+// lora, qlora (the fine-tune tab with that method), train (full training defaults).
+struct RunsRow {
+  std::string model;                // catalog id
+  std::uint64_t params = 0;         // the inventory's total
+  bool as_given = false;            // fits with the task's defaults
+  std::vector<Advice> settings;     // else the combination that makes it fit
+  std::uint64_t total_bytes = 0;    // per GPU, with those settings
+};
+[[nodiscard]] Result<std::vector<RunsRow>> what_runs(const Gpu& gpu, std::string_view task, std::uint32_t count);
+
 // Weight format ids, best quality first (the order the advisor walks; source in advise.cpp).
 [[nodiscard]] const std::vector<std::string_view>& weight_quality_order();
 

@@ -38,6 +38,7 @@ struct ViewStyle {
 // front end, so a page applies one as knob values), the greedy combination, warnings, the card's
 // capabilities and the weight formats' quality order.
 [[nodiscard]] Value view_advisory(const Advisory& a, const Gpu& gpu, const ViewStyle& s);
+[[nodiscard]] Value view_what_runs(const std::vector<RunsRow>& rows, const Gpu& gpu, std::string_view task, const ViewStyle& s);
 [[nodiscard]] Value view_hf_table(const Model& m);
 [[nodiscard]] Value view_safetensors(const StoredTensors& st, const Model& m, const ViewStyle& s);
 [[nodiscard]] Value view_url_state(const UrlState& u, const ViewStyle& s);
