@@ -200,8 +200,11 @@ std::vector<Candidate> inference_candidates(const Model& m, const InferenceOptio
       auto x = applied(o, ch);
       if (!x) continue;
       auto t = weights_total(*x);
-      if (!t || *t >= before) continue;
-      if (!best && fits(*x)) best = id;
+      if (!t) continue;
+      const bool f = fits(*x);
+      if (*t >= before && !f) continue;  // vLLM: the total stays gpu_memory_utilization × the card
+      if (!best && f) best = id;
+      if (*t >= before) continue;
       if (*t < smallest_bytes) smallest_bytes = *t, smallest = id;
       if (*t > next_bytes) next_bytes = *t, next = id;
     }
@@ -231,7 +234,7 @@ std::vector<Candidate> inference_candidates(const Model& m, const InferenceOptio
       ch.push_back({"dtype", "gguf:Q4_K_M"});
       auto x = applied(o, ch);
       auto t = x ? weights_total(*x) : std::nullopt;
-      if (x && t && *t < before && fits(*x))
+      if (x && t && *t <= before && fits(*x))
         out.push_back(make(std::move(ch), AdviceCost::Quality, order,
                            {Msg::advice_weights, {{"value", "gguf:Q4_K_M"}, {"runtime", std::string(to_id(rt))}}}));
     }
@@ -448,21 +451,24 @@ Result<Advisory> advise(const Model& m, const Options& requested, const Gpu& gpu
   a.caps = gpu.caps();
   a.warnings = std::move(warnings);
 
-  const auto ranked = [&](const Options& o, std::uint64_t before, bool greedy) {
+  // A change is kept when it saves memory, or when it makes a workload fit that did not: vLLM claims
+  // gpu_memory_utilization of the card whatever the workload, so its changes show in the verdict
+  // (the KV pool holding the sequences), not in the total.
+  const auto ranked = [&](const Options& o, std::uint64_t before, bool fits_before, bool greedy) {
     std::vector<Advice> out;
     for (const auto& c : candidates(m, o, gpu, before, greedy))
-      if (auto x = evaluate(m, o, c, gpu, before); x && x->saved_bytes > 0) out.push_back(std::move(*x));
+      if (auto x = evaluate(m, o, c, gpu, before); x && (x->saved_bytes > 0 || (x->fits && !fits_before))) out.push_back(std::move(*x));
     std::stable_sort(out.begin(), out.end(), ranks_before);
     return out;
   };
-  a.changes = ranked(options, a.total_bytes, false);
+  a.changes = ranked(options, a.total_bytes, a.fits, false);
 
   // Greedy: the first fitting change in rank order, else the cheapest saving one; repeat from there.
   Options state = options;
   std::uint64_t now = a.total_bytes;
   bool fits_now = a.fits;
   for (int step = 0; step < 16 && !fits_now; ++step) {
-    auto next = ranked(state, now, true);
+    auto next = ranked(state, now, fits_now, true);
     if (next.empty()) break;
     const Advice& pick = next.front();  // ranks_before puts fitting ones first, then the order
     auto s = applied(state, pick.changes);
