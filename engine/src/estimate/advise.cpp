@@ -185,15 +185,15 @@ std::vector<Candidate> inference_candidates(const Model& m, const InferenceOptio
   }
 
   // Weight formats under the current runtime and, switching, under llama.cpp: the best that fits;
-  // when none does, the smallest (ranked list) or the next step down (greedy).
+  // when none does, the smallest.
   const auto weights_total = [&](const InferenceOptions& x) -> std::optional<std::uint64_t> {
     auto r = estimate_inference(m, x);
     if (!r) return std::nullopt;
     return r.value().total_bytes;
   };
   const auto walk = [&](Runtime rt, std::vector<OptionChange> base_changes, std::uint32_t order) {
-    std::optional<std::string_view> best, smallest, next;
-    std::uint64_t smallest_bytes = before, next_bytes = 0;
+    std::optional<std::string_view> best, smallest;
+    std::uint64_t smallest_bytes = before;
     for (std::string_view id : ladder(rt, caps, gpu.vendor)) {
       auto ch = base_changes;
       ch.push_back({"dtype", std::string(id)});
@@ -206,9 +206,8 @@ std::vector<Candidate> inference_candidates(const Model& m, const InferenceOptio
       if (!best && f) best = id;
       if (*t >= before) continue;
       if (*t < smallest_bytes) smallest_bytes = *t, smallest = id;
-      if (*t > next_bytes) next_bytes = *t, next = id;
     }
-    std::optional<std::string_view> pick = best ? best : greedy ? next : smallest;
+    std::optional<std::string_view> pick = best ? best : smallest;
     if (!pick) return;
     // Under llama.cpp, a format that does not fit with every layer on the GPU may with some: the
     // largest -ngl that fits, the other layers in CPU RAM.
@@ -244,8 +243,12 @@ std::vector<Candidate> inference_candidates(const Model& m, const InferenceOptio
                        {Msg::advice_weights, {{"value", std::string(*pick)}, {"runtime", std::string(to_id(rt))}}}));
   };
   walk(o.runtime, {}, 4);
-  if (o.runtime != Runtime::LlamaCpp && o.tensor_parallel == 1 && o.pipeline_parallel == 1)
-    walk(Runtime::LlamaCpp, {{"runtime", "llama.cpp"}}, 5);
+  if (o.runtime != Runtime::LlamaCpp && o.tensor_parallel == 1 && o.pipeline_parallel == 1) {
+    // llama.cpp's cache types are f16 / q8_0 / q4_0 here: another KV dtype goes back to its default.
+    std::vector<OptionChange> sw{{"runtime", "llama.cpp"}};
+    if (o.kv != KvKind::Auto && o.kv != KvKind::F16 && o.kv != KvKind::Q8_0 && o.kv != KvKind::Q4_0) sw.push_back({"kv_dtype", "auto"});
+    walk(Runtime::LlamaCpp, std::move(sw), 5);
+  }
 
   // llama.cpp: the largest -ngl that fits with the current weights.
   if (o.runtime == Runtime::LlamaCpp && !fits(o)) {
@@ -288,7 +291,7 @@ std::vector<Candidate> training_candidates(const Model& m, const TrainOptions& o
     const char* p = caps.bf16 ? "amp_bf16" : "amp_fp16";
     out.push_back(make({{"precision", p}}, AdviceCost::Free, 0, {Msg::advice_precision, {{"value", p}}}));
   } else if (caps.bf16 && o.precision != Precision::Bf16 && o.method == TrainMethod::Full) {
-    out.push_back(make({{"precision", "bf16"}}, AdviceCost::Quality, 0, {Msg::advice_precision, {{"value", "bf16"}}}));
+    out.push_back(make({{"precision", "bf16"}}, AdviceCost::Quality, 5, {Msg::advice_precision, {{"value", "bf16"}}}));
   }
   if (o.attn != AttentionImpl::Flash && caps.flash_attn2)
     out.push_back(make({{"attn", "flash"}}, AdviceCost::Free, 1, {Msg::advice_attn, {{"value", "flash"}}}));
@@ -325,7 +328,7 @@ std::vector<Candidate> training_candidates(const Model& m, const TrainOptions& o
 
   if (kernels) {
     if ((o.optimizer == Optimizer::AdamW || o.optimizer == Optimizer::Adam) && o.method == TrainMethod::Full)
-      out.push_back(make({{"optimizer", "adamw_8bit"}}, AdviceCost::Quality, 4, {Msg::advice_optimizer, {{"value", "adamw_8bit"}}}));
+      out.push_back(make({{"optimizer", "adamw8bit"}}, AdviceCost::Quality, 4, {Msg::advice_optimizer, {{"value", "adamw8bit"}}}));
     if (o.fsdp == Fsdp::None) {
       if (o.gpus > 1 && o.zero < 3) {
         // The lowest stage above the current one that fits, else stage 3.
@@ -463,14 +466,24 @@ Result<Advisory> advise(const Model& m, const Options& requested, const Gpu& gpu
   };
   a.changes = ranked(options, a.total_bytes, a.fits, false);
 
-  // Greedy: the first fitting change in rank order, else the cheapest saving one; repeat from there.
+  // Greedy: the cheapest change (see the order below), applied; re-ranked from there; repeated.
   Options state = options;
   std::uint64_t now = a.total_bytes;
   bool fits_now = a.fits;
   for (int step = 0; step < 16 && !fits_now; ++step) {
     auto next = ranked(state, now, fits_now, true);
     if (next.empty()) break;
-    const Advice& pick = next.front();  // ranks_before puts fitting ones first, then the order
+    // The combination keeps the workload's shape while it can: changes that cost throughput (a
+    // shorter context or sequence, fewer sequences) come last; otherwise the order of practice,
+    // a fitting change before one that does not, the larger saving first.
+    std::stable_sort(next.begin(), next.end(), [](const Advice& x, const Advice& y) {
+      const bool tx = x.cost == AdviceCost::Throughput, ty = y.cost == AdviceCost::Throughput;
+      if (tx != ty) return ty;
+      if (x.order != y.order) return x.order < y.order;
+      if (x.fits != y.fits) return x.fits;
+      return x.saved_bytes > y.saved_bytes;
+    });
+    const Advice& pick = next.front();
     auto s = applied(state, pick.changes);
     if (!s) break;
     state = *s;
@@ -481,7 +494,37 @@ Result<Advisory> advise(const Model& m, const Options& requested, const Gpu& gpu
     step_advice.saved_bytes = static_cast<std::int64_t>(a.total_bytes) - static_cast<std::int64_t>(pick.total_bytes);
     a.combination.push_back(std::move(step_advice));
   }
-  a.combination_fits = fits_now && !a.combination.empty();
+  // A step whose every option a later step sets again is dropped (a format superseded by a runtime
+  // switch), and the kept steps are replayed so each holds the estimate after it.
+  std::vector<Advice> kept;
+  for (std::size_t i = 0; i < a.combination.size(); ++i) {
+    bool superseded = true;
+    for (const auto& c : a.combination[i].changes) {
+      bool again = false;
+      for (std::size_t j = i + 1; j < a.combination.size() && !again; ++j)
+        for (const auto& d : a.combination[j].changes) again = again || d.option == c.option;
+      superseded = superseded && again;
+    }
+    if (!superseded) kept.push_back(a.combination[i]);
+  }
+  Options replay = options;
+  for (auto& step : kept) {
+    auto s = applied(replay, step.changes);
+    auto r = s ? estimate(m, *s) : Result<Report>(make_error(ErrorCode::InvalidValue, "advise", Msg::none));
+    if (!r) {
+      kept = a.combination;  // keep the steps as found
+      break;
+    }
+    replay = *s;
+    step.total_bytes = r.value().total_bytes;
+    step.saved_bytes = static_cast<std::int64_t>(a.total_bytes) - static_cast<std::int64_t>(step.total_bytes);
+    step.cpu_bytes = r.value().cpu_bytes;
+    step.gpus = r.value().gpus;
+    step.fits = fit(r.value(), gpu).fits;
+  }
+  a.combination = std::move(kept);
+  fits_now = !a.combination.empty() && a.combination.back().fits;
+  a.combination_fits = fits_now;
   return a;
 }
 
@@ -544,6 +587,22 @@ Result<std::vector<RunsRow>> what_runs(const Gpu& gpu, std::string_view task, st
     if (!a) continue;  // a count the model's heads do not divide, …
     const Advisory& v = a.value();
     if (!v.fits && !v.combination_fits) continue;
+    // The task's shape is kept (no shorter context or sequence, no fewer sequences) and the weights
+    // stay on the GPU: a partial -ngl or parameter offload "fits" any model that CPU RAM holds.
+    bool reshaped = false;
+    for (const auto& step : v.combination) {
+      reshaped = reshaped || step.cost == AdviceCost::Throughput;
+      for (const auto& ch : step.changes) {
+        reshaped = reshaped || ch.option == "ngl" || ch.option == "offload_params";
+        // Below 4 bits per weight (after nf4 in the quality order) is not a model one would download.
+        if (ch.option == "dtype") {
+          const auto at = std::find(kQualityOrder.begin(), kQualityOrder.end(), ch.value);
+          const auto floor = std::find(kQualityOrder.begin(), kQualityOrder.end(), "nf4");
+          reshaped = reshaped || (at != kQualityOrder.end() && at > floor);
+        }
+      }
+    }
+    if (!v.fits && reshaped) continue;
     RunsRow r;
     r.model = std::string(c.id);
     r.params = m.value().inventory.total_params;

@@ -53,9 +53,10 @@ struct Advisory {
   GpuCaps caps;
   // Ranked: changes that make it fit first, then by the order of practice, then by saving.
   std::vector<Advice> changes;
-  // The greedy combination: from the workload, apply the cheapest ranked change (a fitting one as
-  // soon as one fits), re-rank from there, repeat until it fits or nothing saves memory. Each step
-  // holds the totals after it. A heuristic: not guaranteed to be the cheapest combination.
+  // The greedy combination: from the workload, apply the cheapest change — throughput-costing ones
+  // (shorter context, fewer sequences) last, then the order of practice, a fitting one first —
+  // re-rank from there, repeat until it fits or nothing saves memory. Each step holds the totals
+  // after it. A heuristic: not guaranteed to be the cheapest combination.
   std::vector<Advice> combination;
   bool combination_fits = false;
   std::vector<Message> warnings;
@@ -68,7 +69,10 @@ struct Advisory {
 // "What runs on my card": every catalog model for a task on `count` GPUs of a kind, the ones that
 // fit (as the task's defaults give them, or with the advisor's greedy combination), largest first.
 // Tasks: chat (inference, the inference tab's defaults), serve (vLLM, 16 concurrent sequences),
-// lora, qlora (the fine-tune tab with that method), train (full training defaults).
+// lora, qlora (the fine-tune tab with that method), train (full training defaults). Combinations
+// that shorten the context / sequence or batch, or offload layers (-ngl) or parameters to CPU RAM,
+// or go below 4 bits per weight, are left out: the task is the reader's, and offloading "fits" any
+// model CPU RAM holds.
 struct RunsRow {
   std::string model;                // catalog id
   std::uint64_t params = 0;         // the inventory's total
