@@ -69,6 +69,11 @@ expect_rc(0 "\"id\": \"kv_cache\"" inference --model meta-llama/Llama-3.1-8B-Ins
 expect_rc(0 "\"total_bytes\": [0-9]+" train --model meta-llama/Llama-3.2-1B-Instruct --method lora --optimizer adamw --precision bf16 --batch 2 --seq 1024 --checkpointing full --lora-rank 16 --lora-targets all-linear --zero 0 --gpus 1 --json)
 expect_rc(0 "\"fits\"" fit --model Qwen/Qwen2.5-0.5B --gpu rtx-4090 --json)
 expect_rc(0 "\"fits\"" fit --model Qwen/Qwen2.5-0.5B --gpu rtx-4090 --mode train --method qlora --json)
+# The advisor (issue 14): ranked changes in JSON, the GTX 1060 case names the llama.cpp run.
+expect_rc(0 "\"combination_fits\": true" advise --model meta-llama/Llama-3.1-8B-Instruct --gpu gtx-1060-6gb --json)
+expect_rc(0 "gguf:Q4_K_M" advise --model meta-llama/Llama-3.1-8B-Instruct --gpu gtx-1060-6gb)
+expect_rc(0 "checkpointing" advise --model meta-llama/Llama-3.1-8B-Instruct --gpu rtx-4090 --mode train --method lora)
+expect_rc(2 "--gpu" advise --model meta-llama/Llama-3.1-8B-Instruct)
 expect_rc(0 "Training using Adam" hf-table --model openai-community/gpt2)
 expect_rc(0 "rtx-4090" gpus)
 expect_rc(2 "--batch must be an integer" inference --model openai-community/gpt2 --batch 0)

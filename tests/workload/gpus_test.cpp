@@ -42,3 +42,51 @@ TEST_CASE("lookup by id, name or unique fragment; ambiguity and unknowns are nam
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().field == "gpu");
 }
+
+TEST_CASE("capabilities follow the architecture generation", "[gpus][caps]") {
+  // Oracle: NVIDIA's CUDA GPUs compute-capability table (GTX 1060 6.1, RTX 2080 Ti / T4 7.5, V100 7.0,
+  // RTX 3060 8.6, A100 8.0, RTX 4090 8.9, H100 9.0, B200 10.0, RTX 5090 12.0); the FlashAttention
+  // README (FlashAttention-2 on Ampere, Ada, Hopper; Turing needs FlashAttention 1.x); FP8 tensor
+  // cores from Ada / Hopper; FP4 on Blackwell; AMD CDNA3 FP8; no FP8 on Apple, Intel Arc or RDNA3.
+  struct Row {
+    const char* id;
+    const char* arch;
+    const char* cc;
+    bool bf16, fp8, fp4, fa2;
+  };
+  for (const Row& r : {Row{"gtx-960-4gb", "maxwell", "5.2", false, false, false, false},
+                       Row{"gtx-1060-6gb", "pascal", "6.1", false, false, false, false},
+                       Row{"v100-16gb", "volta", "7.0", false, false, false, false},
+                       Row{"t4", "turing", "7.5", false, false, false, false},
+                       Row{"rtx-2080-ti", "turing", "7.5", false, false, false, false},
+                       Row{"rtx-3060-12gb", "ampere", "8.6", true, false, false, true},
+                       Row{"a100-80gb-sxm", "ampere", "8.0", true, false, false, true},
+                       Row{"rtx-4090", "ada", "8.9", true, true, false, true},
+                       Row{"l4", "ada", "8.9", true, true, false, true},
+                       Row{"h100-sxm", "hopper", "9.0", true, true, false, true},
+                       Row{"b200", "blackwell", "10.0", true, true, true, true},
+                       Row{"rtx-5090", "blackwell", "12.0", true, true, true, true},
+                       Row{"mi250", "cdna2", "gfx90a", true, false, false, true},
+                       Row{"mi300x", "cdna3", "gfx942", true, true, false, true},
+                       Row{"rx-7900-xtx", "rdna3", "gfx1100", true, false, false, false},
+                       Row{"m2-pro-16gb", "apple-m2", "", true, false, false, false},
+                       Row{"m4-max-128gb", "apple-m4", "", true, false, false, false},
+                       Row{"arc-a770-16gb", "xe-hpg", "", true, false, false, false},
+                       Row{"arc-b580", "xe2-hpg", "", true, false, false, false}}) {
+    INFO(r.id);
+    const auto g = vram::find_gpu(r.id).value();
+    CHECK(g.arch == r.arch);
+    CHECK(g.compute_capability == r.cc);
+    const auto c = g.caps();
+    CHECK(c.bf16 == r.bf16);
+    CHECK(c.fp8 == r.fp8);
+    CHECK(c.fp4 == r.fp4);
+    CHECK(c.flash_attn2 == r.fa2);
+  }
+  for (const auto& g : vram::gpus()) {
+    INFO(g.id);
+    CHECK_FALSE(g.arch.empty());
+    CHECK(g.compute_capability.empty() == (g.vendor == "apple" || g.vendor == "intel"));
+    if (g.caps().fp8) CHECK(g.caps().bf16);  // every FP8 generation also has bf16
+  }
+}

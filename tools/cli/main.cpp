@@ -21,6 +21,7 @@
 #include "accuracy.hpp"
 #include "args.hpp"
 #include "vram/base/format.hpp"
+#include "vram/estimate/advise.hpp"
 #include "vram/estimate/estimate.hpp"
 #include "vram/estimate/solve.hpp"
 #include "vram/model/catalog.hpp"
@@ -328,6 +329,8 @@ void usage() {
                "  inference  memory to run or serve a model\n"
                "  train      memory to train or fine-tune a model\n"
                "  fit        does it fit on --gpu NAME [--tp N | --gpus N], and the inverse solves\n"
+               "  advise     how to make it fit on --gpu NAME: ranked changes with their savings, and a combination that fits\n"
+               "  what-runs  the catalog models that fit on --gpu NAME for --task chat|serve|lora|qlora|train, largest first\n"
                "  hf-table   the Hugging Face Model Memory Calculator table, reproduced\n"
                "  gguf       a .gguf file's header: tensor types and exact bytes (--gguf FILE)\n"
                "  gpus       the built-in accelerator catalog\n"
@@ -555,6 +558,121 @@ int cmd_gguf(const std::vector<std::string>& argv) {
   return 0;
 }
 
+std::string changes_text(const std::vector<vram::OptionChange>& ch) {
+  std::string out;
+  for (const auto& c : ch) {
+    if (!out.empty()) out += ' ';
+    out += vram::spell_option(c.option, vram::Spelling::Cli);
+    out += ' ';
+    out += c.value;
+  }
+  return out;
+}
+
+int cmd_advise(const std::vector<std::string>& argv) {
+  Flags flags;
+  add_flags(flags, vram::inference_option_table());
+  add_flags(flags, vram::train_option_table());
+  flags.values.insert("mode");
+  std::string error;
+  auto args = Args::parse(argv, flags.values, flags.switches, error);
+  if (!args) return fail(error);
+  const Args& a = *args;
+  if (a.flag("help")) {
+    model_help("advise --gpu GPU [--mode inference|train]");
+    std::puts("\n  the inference options (vramcalc inference --help) or, with --mode train, the training ones;"
+              "\n  the GPU count is --tp (inference; --gpus N sets it too) or --gpus (train)");
+    return 0;
+  }
+  const std::string mode = a.get("mode").value_or("inference");
+  if (mode != "inference" && mode != "train") return fail("--mode: must be inference or train, got \"" + vram::cli::shown(mode) + "\"");
+  if (!a.get("gpu")) return fail("--gpu: a GPU name is required (see `vramcalc gpus`)");
+  auto gpu = vram::find_gpu(*a.get("gpu"));
+  if (!gpu) return fail(gpu.error());
+  int rc = 0;
+  auto loaded = load_model(a, rc);
+  if (!loaded) return rc;
+  vram::Result<vram::Advisory> adv = vram::make_error(vram::ErrorCode::InvalidValue, "mode", vram::Msg::none);
+  if (mode == "inference") {
+    auto o = vram::inference_options(lookup_in(a, vram::inference_option_table()));
+    if (!o) return fail(o.error());
+    if (a.get("gpus") && !a.get("tp")) {
+      auto t = vram::train_options(lookup_in(a, vram::train_option_table()));
+      if (!t) return fail(t.error());
+      o.value().tensor_parallel = t.value().gpus;
+    }
+    adv = vram::advise_inference(loaded->model, o.value(), gpu.value());
+  } else {
+    auto o = vram::train_options(lookup_in(a, vram::train_option_table()));
+    if (!o) return fail(o.error());
+    adv = vram::advise_training(loaded->model, o.value(), gpu.value());
+  }
+  if (!adv) return fail(adv.error());
+  const vram::Advisory& v = adv.value();
+  if (a.flag("json")) {
+    print_json(with_source(loaded->source, vram::view_advisory(v, gpu.value(), kStyle)));
+    return 0;
+  }
+  std::printf("%s: %s on %u × %s (%s usable each)\n", loaded->source.c_str(), mode.c_str(), v.gpus, std::string(gpu.value().name).c_str(),
+              vram::format_bytes(v.usable_bytes).c_str());
+  std::printf("  as given: %s per GPU, %s\n", vram::format_bytes(v.total_bytes).c_str(), v.fits ? "FITS" : "DOES NOT FIT");
+  for (const auto& w : v.warnings) std::cout << "  warning: " << kStyle.text(w) << "\n";
+  const auto row = [](const vram::Advice& x) {
+    std::printf("  %-4s %-10s %11s saved → %11s%s  %s\n      %s\n", x.fits ? "fits" : "", vram::to_string(x.cost),
+                vram::format_bytes(static_cast<std::uint64_t>(std::max<std::int64_t>(x.saved_bytes, 0))).c_str(),
+                vram::format_bytes(x.total_bytes).c_str(), x.cpu_bytes ? (" (+" + vram::format_bytes(x.cpu_bytes) + " CPU RAM)").c_str() : "",
+                kStyle.text(x.what).c_str(), changes_text(x.changes).c_str());
+  };
+  std::puts("\n  single changes, ranked (those that fit first, then the order of practice, then the saving):");
+  if (v.changes.empty()) std::puts("  none saves memory");
+  for (const auto& x : v.changes) row(x);
+  if (!v.fits) {
+    std::printf("\n  a combination (greedy over the ranked changes, not guaranteed cheapest): %s\n",
+                v.combination_fits ? "fits" : "none found that fits");
+    for (const auto& x : v.combination) row(x);
+  }
+  std::string order;
+  for (auto f : vram::weight_quality_order()) order += (order.empty() ? "" : " > ") + std::string(f);
+  std::cout << "\n  " << kStyle.text({vram::Msg::advice_quality_order, {{"order", order}}}) << "\n";
+  return 0;
+}
+
+int cmd_what_runs(const std::vector<std::string>& argv) {
+  std::string error;
+  auto args = Args::parse(argv, {"gpu", "task", "gpus"}, {"json", "help"}, error);
+  if (!args) return fail(error);
+  if (args->flag("help")) {
+    std::puts("usage: vramcalc what-runs --gpu GPU [--task chat|serve|lora|qlora|train] [--gpus N] [--json]\n\n"
+              "  the catalog models that fit, largest first, with the settings that make each fit");
+    return 0;
+  }
+  if (!args->get("gpu")) return fail("--gpu: a GPU name is required (see `vramcalc gpus`)");
+  auto gpu = vram::find_gpu(*args->get("gpu"));
+  if (!gpu) return fail(gpu.error());
+  const std::string task = args->get("task").value_or("chat");
+  const std::string n = args->get("gpus").value_or("1");
+  if (n.empty() || n.size() > 4 || n.find_first_not_of("0123456789") != std::string::npos)
+    return fail("--gpus must be an integer in [1, 1024], got \"" + vram::cli::shown(n) + "\"");
+  auto rows = vram::what_runs(gpu.value(), task, static_cast<std::uint32_t>(std::stoul(n)));
+  if (!rows) return fail(rows.error());
+  if (args->flag("json")) {
+    print_json(vram::view_what_runs(rows.value(), gpu.value(), task, kStyle));
+    return 0;
+  }
+  std::printf("%s on %s × %s (%s usable each): %zu catalog models fit, largest first\n\n", task.c_str(), n.c_str(),
+              std::string(gpu.value().name).c_str(), vram::format_bytes(gpu.value().usable_bytes()).c_str(), rows.value().size());
+  for (const auto& r : rows.value()) {
+    std::string how;
+    for (const auto& x : r.settings) {
+      if (!how.empty()) how += ' ';
+      how += changes_text(x.changes);
+    }
+    std::printf("  %-44s %16s params  %11s  %s\n", r.model.c_str(), vram::format_count(r.params).c_str(), vram::format_bytes(r.total_bytes).c_str(),
+                r.as_given ? "as given" : how.c_str());
+  }
+  return 0;
+}
+
 int cmd_hf_table(const std::vector<std::string>& argv) {
   std::string error;
   auto args = Args::parse(argv, {"config", "model", "gguf"}, {"json", "help"}, error);
@@ -657,7 +775,7 @@ int main(int argc, char** argv) {
     return cmd.empty() ? kBadInput : 0;
   }
   const std::vector<std::pair<std::string, std::function<int(const std::vector<std::string>&)>>> commands{
-      {"params", cmd_params}, {"inference", cmd_inference}, {"train", cmd_train}, {"fit", cmd_fit},
+      {"params", cmd_params}, {"inference", cmd_inference}, {"train", cmd_train}, {"fit", cmd_fit},  {"advise", cmd_advise}, {"what-runs", cmd_what_runs},
       {"gpus", cmd_gpus},     {"models", cmd_models},       {"accuracy", cmd_accuracy}, {"hf-table", cmd_hf_table}, {"gguf", cmd_gguf},
   };
   for (const auto& [name, fn] : commands)

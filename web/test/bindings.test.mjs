@@ -156,7 +156,7 @@ test('gpus(): memory in integer bytes', () => {
   assert.ok(list.length > 10);
   for (const x of list) {
     assertCamelKeys(x);
-    assert.deepEqual(Object.keys(x).sort(), ['bandwidthGbps', 'id', 'memoryBytes', 'name', 'segment', 'usableBytes', 'vendor']);
+    assert.deepEqual(Object.keys(x).sort(), ['arch', 'bandwidthGbps', 'caps', 'computeCapability', 'id', 'memoryBytes', 'name', 'segment', 'usableBytes', 'vendor']);
     assert.ok(isByteCount(x.memoryBytes) && isByteCount(x.usableBytes) && x.usableBytes <= x.memoryBytes, x.id);
   }
 });

@@ -69,6 +69,12 @@ val fit(const std::string& config, const std::string& mode, const val& opts, con
   return res(session().fit(config, mode, lookup_in(opts), gpu, static_cast<std::uint32_t>(count)));
 }
 
+val advise(const std::string& config, const std::string& mode, const val& opts, const std::string& gpu, int count) {
+  if (count < 1 || count > 1024)
+    return fail(vram::make_error(vram::ErrorCode::InvalidValue, "gpu_count", {vram::Msg::error_binding_count, {{"field", vram::OptionRef{"gpu_count"}}}}));
+  return res(session().advise(config, mode, lookup_in(opts), gpu, static_cast<std::uint32_t>(count)));
+}
+
 val sweep(const std::string& config, const std::string& axis, const val& opts, double from, double to, int points) {
   // Out-of-range JS numbers become 0, which the engine refuses with a named error.
   const auto whole = [](double d) { return d >= 0 && d <= 1e15 ? static_cast<std::uint64_t>(d) : std::uint64_t{0}; };
@@ -128,6 +134,7 @@ EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("inference", &inference);
   emscripten::function("train", &train);
   emscripten::function("fit", &fit);
+  emscripten::function("advise", &advise);
   emscripten::function("sweep", &sweep);
   emscripten::function("hfTable", &hf_table);
   emscripten::function("safetensors", &safetensors);

@@ -19,6 +19,8 @@ struct GpuRow {
   const char* name;
   const char* vendor;
   const char* segment;
+  const char* arch;                // architecture generation: pascal, ampere, ada, cdna3, apple-m2, xe-hpg …
+  const char* compute_capability;  // NVIDIA sm version ("8.9"), AMD LLVM target ("gfx942"), "" = none
   std::uint64_t memory_bytes;
   std::uint64_t reported_bytes;  // total the driver reports (nvidia-smi), 0 = unknown
   double usable_fraction;

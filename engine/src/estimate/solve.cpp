@@ -62,12 +62,16 @@ Result<Solves> solve_inference(const Model& model, const InferenceOptions& reque
     o.tensor_parallel = n;
     if (inference_fits(model, o, gpu)) s.min_gpus = n;
   }
-  // Best weight format: highest precision first, along the ladder of the chosen runtime.
-  static const char* kTransformers[] = {"auto", "bf16", "fp8", "int8", "nf4"};
+  // Best weight format: highest precision first, along the ladder of the chosen runtime, offering
+  // only what the card runs (workload/gpus.cpp gpu_caps: fp16 where bf16 does not run, no FP8 below
+  // Ada / Hopper / CDNA3).
+  const GpuCaps caps = gpu.caps();
+  const char* kTransformers[] = {"auto", caps.bf16 ? "bf16" : "fp16", caps.fp8 ? "fp8" : "", "int8", "nf4"};
   static const char* kLlamaCpp[] = {"gguf:Q8_0", "gguf:Q6_K", "gguf:Q5_K_M", "gguf:Q4_K_M", "gguf:Q3_K_M", "gguf:IQ3_XXS",
                                     "gguf:Q2_K", "gguf:IQ2_XXS", "gguf:IQ1_S"};
   auto try_ladder = [&](const char* const* ladder, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
+      if (*ladder[i] == '\0') continue;
       auto f = parse_weight_format(ladder[i]);
       if (!f) continue;
       InferenceOptions o = options;

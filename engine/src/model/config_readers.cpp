@@ -46,6 +46,18 @@ void read_rotary(FieldReader& r, ModelDescription& s, double default_partial) {
   // transformers: dim = int(head_dim * partial_rotary_factor); partial ∈ (0, 1] keeps it ≤ head_dim.
   s.rotary_dim = static_cast<std::uint64_t>(static_cast<double>(s.head_dim) * partial);
   s.rope_theta_count = 1;
+  // rope_scaling is read as declared and leniently (a malformed one is ignored, as before): nothing
+  // is sized from it, the advisor only names it when a context passes max_position_embeddings.
+  const Json& j = r.json();
+  if (j.is_object() && j.contains("rope_scaling") && j["rope_scaling"].is_object()) {
+    const Json& rs = j["rope_scaling"];
+    for (const char* k : {"rope_type", "type"})
+      if (rs.contains(k) && rs[k].is_string() && s.rope_scaling_type.empty()) s.rope_scaling_type = rs[k].get<std::string>().substr(0, 40);
+    if (rs.contains("factor") && rs["factor"].is_number() && rs["factor"].get<double>() > 0 && rs["factor"].get<double>() < 1e6)
+      s.rope_scaling_factor = rs["factor"].get<double>();
+    if (rs.contains("original_max_position_embeddings") && rs["original_max_position_embeddings"].is_number_unsigned())
+      s.rope_original_max_positions = std::min<std::uint64_t>(rs["original_max_position_embeddings"].get<std::uint64_t>(), kMaxPositions);
+  }
 }
 
 void read_layer_types(FieldReader& r, ModelDescription& s, const std::function<bool(std::uint64_t)>& sliding_rule,

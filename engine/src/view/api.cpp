@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "vram/estimate/advise.hpp"
 #include "vram/estimate/estimate.hpp"
 #include "vram/estimate/solve.hpp"
 #include "vram/view/views.hpp"
@@ -84,6 +85,32 @@ Result<Value> Session::fit(const std::string& config, std::string_view mode, con
     auto s = solve_training(model, o.value(), gpu.value(), count);
     if (!s) return s.error();
     return view_fit(vram::fit(r.value(), gpu.value()), s.value(), gpu.value());
+  }
+  return make_error(ErrorCode::InvalidValue, "mode", Msg::error_api_mode);
+}
+
+Result<Value> Session::advise(const std::string& config, std::string_view mode, const OptionLookup& options,
+                              const std::string& gpu_id, std::uint32_t count) {
+  auto gpu = find_gpu(gpu_id);
+  if (!gpu) return gpu.error();
+  auto m = model(config);
+  if (!m) return m.error();
+  const ViewStyle style{catalog_, spelling_};
+  if (mode == "inference") {
+    auto o = inference_options(options);
+    if (!o) return o.error();
+    o.value().tensor_parallel = count;
+    auto a = advise_inference(*m.value(), o.value(), gpu.value());
+    if (!a) return a.error();
+    return view_advisory(a.value(), gpu.value(), style);
+  }
+  if (mode == "train") {
+    auto o = train_options(options);
+    if (!o) return o.error();
+    o.value().gpus = count;
+    auto a = advise_training(*m.value(), o.value(), gpu.value());
+    if (!a) return a.error();
+    return view_advisory(a.value(), gpu.value(), style);
   }
   return make_error(ErrorCode::InvalidValue, "mode", Msg::error_api_mode);
 }

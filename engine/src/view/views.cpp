@@ -156,6 +156,52 @@ Value view_fit(const Fit& f, const Solves& solves, const Gpu& gpu) {
       .set("max_gpu_layers", solves.max_gpu_layers < 0 ? Value() : Value(static_cast<std::uint64_t>(solves.max_gpu_layers)));
 }
 
+namespace {
+
+Value view_advice(const Advice& a, const ViewStyle& s) {
+  Value x = Value::object();
+  x.set("changes", list(a.changes, [&](const OptionChange& c) {
+    return Value::object().set("option", spell_option(c.option, s.spelling)).set("value", c.value);
+  }));
+  static constexpr Msg kCost[] = {Msg::advice_cost_free, Msg::advice_cost_quality, Msg::advice_cost_speed, Msg::advice_cost_throughput,
+                                  Msg::advice_cost_hardware};
+  x.set("cost", to_string(a.cost)).set("cost_label", s.text(kCost[static_cast<int>(a.cost)])).set("order", a.order);
+  x.set("what", s.text(a.what)).set("total_bytes", a.total_bytes).set("saved_bytes", a.saved_bytes);
+  x.set("cpu_bytes", a.cpu_bytes).set("gpus", a.gpus).set("fits", a.fits);
+  return x;
+}
+
+}  // namespace
+
+Value view_advisory(const Advisory& a, const Gpu& gpu, const ViewStyle& s) {
+  Value o = Value::object();
+  o.set("total_bytes", a.total_bytes).set("usable_bytes", a.usable_bytes).set("fits", a.fits).set("gpus", a.gpus);
+  o.set("gpu", view_gpu(gpu));
+  o.set("changes", list(a.changes, [&](const Advice& x) { return view_advice(x, s); }));
+  o.set("combination", list(a.combination, [&](const Advice& x) { return view_advice(x, s); }));
+  o.set("combination_fits", a.combination_fits);
+  o.set("warnings", messages(a.warnings, s));
+  std::string order;
+  for (std::string_view f : weight_quality_order()) order += (order.empty() ? "" : " > ") + std::string(f);
+  o.set("quality_order", list(weight_quality_order(), [](std::string_view f) { return Value(f); }));
+  o.set("quality_order_text", s.text({Msg::advice_quality_order, {{"order", order}}}));
+  return o;
+}
+
+Value view_what_runs(const std::vector<RunsRow>& rows, const Gpu& gpu, std::string_view task, const ViewStyle& s) {
+  Value o = Value::object();
+  o.set("gpu", view_gpu(gpu)).set("task", task);
+  o.set("models", list(rows, [&](const RunsRow& r) {
+    return Value::object()
+        .set("model", r.model)
+        .set("params", r.params)
+        .set("as_given", r.as_given)
+        .set("total_bytes", r.total_bytes)
+        .set("settings", list(r.settings, [&](const Advice& x) { return view_advice(x, s); }));
+  }));
+  return o;
+}
+
 Value view_sweep(const Sweep& sw) {
   return Value::object()
       .set("x", list(sw.x, [](std::uint64_t v) { return Value(v); }))
@@ -235,6 +281,10 @@ Value view_url_state(const UrlState& u, const ViewStyle& s) {
   return o;
 }
 
+Value view_gpu_caps(const GpuCaps& c) {
+  return Value::object().set("bf16", c.bf16).set("fp8", c.fp8).set("fp4", c.fp4).set("flash_attn2", c.flash_attn2);
+}
+
 Value view_gpu(const Gpu& g) {
   return Value::object()
       .set("id", g.id)
@@ -243,7 +293,10 @@ Value view_gpu(const Gpu& g) {
       .set("segment", g.segment)
       .set("memory_bytes", g.memory_bytes)
       .set("usable_bytes", g.usable_bytes())
-      .set("bandwidth_gbps", g.bandwidth_gbps);
+      .set("bandwidth_gbps", g.bandwidth_gbps)
+      .set("arch", g.arch)
+      .set("compute_capability", g.compute_capability)
+      .set("caps", view_gpu_caps(g.caps()));
 }
 
 Value view_gpus() { return list(gpus(), [](const Gpu& g) { return view_gpu(g); }); }

@@ -185,6 +185,10 @@ struct ModelDescription {
   std::uint64_t head_dim = 0;
   std::uint64_t intermediate_size = 0;
   std::uint64_t max_position_embeddings = 0;
+  // The config's rope_scaling, as declared (read, never applied: the advisor warns with it).
+  std::string rope_scaling_type;               // rope_type / type: "llama3", "yarn", "linear", "dynamic" …
+  double rope_scaling_factor = 0;              // factor (0 = none given)
+  std::uint64_t rope_original_max_positions = 0;  // original_max_position_embeddings (0 = none given)
 
   MlpKind mlp = MlpKind::Gated;
   std::string activation = "silu";

@@ -37,6 +37,10 @@ class Session {
   // of an inference (tp) and the GPUs of a training run (gpus); the card is the workload's GPU.
   [[nodiscard]] Result<Value> fit(const std::string& config, std::string_view mode, const OptionLookup& options,
                                   const std::string& gpu_id, std::uint32_t count);
+  // The make-it-fit advisor (estimate/advise.hpp) for the workload on `count` of `gpu_id`, the count
+  // set as fit() sets it (tp of an inference, gpus of a training run).
+  [[nodiscard]] Result<Value> advise(const std::string& config, std::string_view mode, const OptionLookup& options,
+                                     const std::string& gpu_id, std::uint32_t count);
   // Memory against context (inference), sequence length (train) or batch (inference), at `points`
   // evenly spaced values from `from` to `to` (0 = the model's maximum context).
   [[nodiscard]] Result<Value> sweep(const std::string& config, std::string_view axis, const OptionLookup& options,

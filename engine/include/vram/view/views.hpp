@@ -7,6 +7,7 @@
 
 #include "vram/base/message.hpp"
 #include "vram/base/result.hpp"
+#include "vram/estimate/advise.hpp"
 #include "vram/estimate/fit.hpp"
 #include "vram/estimate/report.hpp"
 #include "vram/estimate/solve.hpp"
@@ -34,6 +35,11 @@ struct ViewStyle {
 [[nodiscard]] Value view_report(const Report& r, const ViewStyle& s);
 [[nodiscard]] Value view_fit(const Fit& f, const Solves& solves, const Gpu& gpu);
 [[nodiscard]] Value view_sweep(const Sweep& sweep);
+// The advisor's answer: the workload's total and fit, the ranked changes (options spelled for the
+// front end, so a page applies one as knob values), the greedy combination, warnings, the card's
+// capabilities and the weight formats' quality order.
+[[nodiscard]] Value view_advisory(const Advisory& a, const Gpu& gpu, const ViewStyle& s);
+[[nodiscard]] Value view_what_runs(const std::vector<RunsRow>& rows, const Gpu& gpu, std::string_view task, const ViewStyle& s);
 [[nodiscard]] Value view_hf_table(const Model& m);
 [[nodiscard]] Value view_safetensors(const StoredTensors& st, const Model& m, const ViewStyle& s);
 // A GGUF file: its architecture, dimensions, tensor types and exact bytes by placement, and the
@@ -41,6 +47,7 @@ struct ViewStyle {
 [[nodiscard]] Value view_gguf(const GgufModel& g, const std::string& config);
 [[nodiscard]] Value view_url_state(const UrlState& u, const ViewStyle& s);
 [[nodiscard]] Value view_gpu(const Gpu& g);
+[[nodiscard]] Value view_gpu_caps(const GpuCaps& c);
 [[nodiscard]] Value view_gpus();
 [[nodiscard]] Value view_catalog_models();
 // The option table for the page: every option of both estimates (id, type, range, step, choices,
