@@ -282,8 +282,8 @@ try {
     const verdictWord = (await page.getByTestId('fit-verdict').getAttribute('data-fits')) === 'true' ? '**Fits**' : '**Does not fit**';
     assert(md.includes(verdictWord) && md.includes(await text(page, 'report-total')), `markdown has the verdict and total:\n${md.slice(0, 400)}`);
     assert(/Batch [\d,]+ · Context [\d,]+/.test(md), 'markdown has the workload by its labels');
-    const link = md.match(/\]\((http[^)]+)\)/)?.[1] ?? '';
-    assert(link.startsWith(srv.url) && link.includes('model=') && link.includes('tab=inference'), `markdown has the permalink: ${link}`);
+    const mdLink = md.match(/\]\((http[^)]+)\)/)?.[1] ?? '';
+    assert(mdLink.startsWith(srv.url) && mdLink.includes("model=") && mdLink.includes("tab=inference"), `markdown has the permalink: ${mdLink}`);
     await page.getByTestId('copy-csv').click();
     await page.waitForTimeout(100);
     const csv = await clip();
