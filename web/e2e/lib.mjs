@@ -20,7 +20,7 @@ export async function startPreview(port = 4173) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 600; i++) { // up to 60 s: a loaded machine starts vite slowly
     try {
       if ((await fetch(url)).ok) return { url, stop: () => server.kill() };
     } catch {}

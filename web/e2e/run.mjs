@@ -124,8 +124,13 @@ try {
     await page.getByTestId('units-GB').check();
     eq(await text(page, 'hf-total-float32'), `${(bytes / 1e9).toFixed(2)} GB`, 'GB text');
     assert((await settled(page)).includes('units=GB'), 'units in permalink');
+    eq(await page.getByTestId('hf-space-total-float32').count(), 0, 'GB mode: no binary "GB" text of the Space beside GB numbers');
     await page.getByTestId('units-GiB').check();
     eq(await text(page, 'hf-total-float32'), `${(bytes / 2 ** 30).toFixed(2)} GiB`, 'GiB text');
+    eq(await text(page, 'hf-space-total-float32'), `“${(bytes / 2 ** 30).toFixed(2)} GB”`, "GiB mode: the Space's own text, quoted");
+    const rel = await text(page, 'hf-relation');
+    const o = oracle('Qwen/Qwen2.5-7B-Instruct');
+    assert(rel.includes(o.json.hf_calculator.class_name) && rel.includes(o.json.hf_calculator.params.toLocaleString('en')) && rel.includes(o.json.total_params.toLocaleString('en')), `relation line names both counts: ${rel}`);
   });
 
   const ID = DEFAULT_ID;
@@ -162,11 +167,31 @@ try {
       await shot(page, 'inference');
     });
 
+    await check('CPU-RAM items drawn apart from the GPU bar; one look per item id in bar, legend and explanations', async () => {
+      const n = JSON.parse(cli(['inference', '--model', ID, '--batch', '4', '--context', '8192', '--kv-dtype', 'fp8', '--dtype', 'gguf:Q4_K_M', '--runtime', 'llama.cpp', '--json']));
+      const cpuIds = n.items.filter((i) => i.cpu && i.bytes > 0).map((i) => i.id);
+      assert(cpuIds.length > 0, 'llama.cpp keeps something in CPU RAM');
+      const inBar = (bar) => page.getByTestId(bar).locator('.seg').evaluateAll((ss) => ss.map((x) => x.dataset.item));
+      eq(JSON.stringify((await inBar('bar-cpu')).sort()), JSON.stringify(cpuIds.sort()), 'CPU bar = the cpu items');
+      assert((await inBar('bar-gpu')).every((id) => !cpuIds.includes(id)), 'no CPU item in the GPU bar');
+      const look = (sel) => page.locator(sel).evaluateAll((els) => els.map((e) => [e.closest('[data-item]').dataset.item, getComputedStyle(e).backgroundColor + ' ' + getComputedStyle(e).backgroundImage]));
+      const seg = new Map(await look('[data-testid=stacked-bar] .seg'));
+      const sw = new Map(await look('[data-testid=stacked-bar] .legend .swatch'));
+      for (const [id, l] of seg) eq(sw.get(id), l, `${id}: legend swatch = bar segment`);
+      eq(new Set(seg.values()).size, seg.size, 'every id looks different');
+    });
+
     await check('Explain view: each line item with the engine formula and bytes', async () => {
       const n = JSON.parse(cli(['inference', '--model', ID, '--batch', '4', '--context', '8192', '--kv-dtype', 'fp8', '--dtype', 'gguf:Q4_K_M', '--runtime', 'llama.cpp', '--json']));
       await page.getByTestId('explain').locator('summary').click();
-      const rows = await page.getByTestId('explain').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.item, tr.querySelector('code').textContent, Number(tr.querySelector('[data-bytes]').dataset.bytes)]));
-      eq(JSON.stringify(rows), JSON.stringify(n.items.map((i) => [i.id, i.explain, i.bytes])), 'explain rows');
+      // formula, result and source each in its own labelled place, from the engine's separate fields
+      const rows = await page.getByTestId('explain').locator('ol.items:not(.facts) > li').evaluateAll((lis) =>
+        lis.map((li) => [li.dataset.item, li.querySelector('[data-part=formula]')?.textContent ?? '', li.dataset.result, li.querySelector('[data-part=source]')?.textContent ?? '', Number(li.querySelector('[data-bytes]').dataset.bytes)]),
+      );
+      eq(JSON.stringify(rows), JSON.stringify(n.items.map((i) => [i.id, i.formula, i.result, i.source, i.bytes])), 'explain rows');
+      // the labels line up: every item's formula starts at the same x
+      const xs = await page.getByTestId('explain').locator('[data-part=formula]').evaluateAll((cs) => cs.map((c) => Math.round(c.getBoundingClientRect().left)));
+      eq(new Set(xs).size, 1, `formula column starts at one x (${[...new Set(xs)].join(', ')})`);
       await shot(page, 'explain');
       await page.getByTestId('explain').locator('summary').click();
     });
@@ -215,6 +240,26 @@ try {
       assert(peak.length > 0, 'a peak phase is marked');
       await shot(page, 'training');
     });
+
+    await check('ZeRO-3 explanations read correctly: weights and autocast name their shards, DeepSpeed estimator lines equal the CLI and are well formed', async () => {
+      const n = JSON.parse(cli(['train', '--model', ID, '--method', 'full', '--zero', '3', '--gpus', '8', '--optimizer', 'adamw8bit', '--json']));
+      await page.getByTestId('explain').locator('summary').click();
+      const formula = async (id) => (await page.getByTestId('explain').locator(`li[data-item=${id}] [data-part=formula]`).textContent()).trim();
+      const w = await formula('weights');
+      assert(/^⌈[\d,]+ params × \d B \(\w+\) ÷ 8 shards⌉$/.test(w), `weights formula has its left side: ${w}`);
+      eq(w, n.items.find((i) => i.id === 'weights').formula, 'weights formula = CLI');
+      const ac = n.items.find((i) => i.id === 'autocast_weight_copies');
+      if (ac) assert((await formula('autocast_weight_copies')).includes('÷ 8 shards'), 'autocast copies say they are divided over 8 shards');
+      for (const f of n.facts.filter((x) => x.id.startsWith('deepspeed_'))) {
+        const shown = (await page.getByTestId('explain').locator(`li[data-fact=${f.id}] [data-part=formula]`).textContent()).trim();
+        eq(shown, f.formula, `${f.id} formula = CLI`);
+        assert(!/factor − 1$/.test(shown) && !/B per parameter × additional/.test(shown), `${f.id} well formed: ${shown}`);
+      }
+      const all = await page.getByTestId('explain').textContent();
+      assert(!/--[a-z]/.test(all), 'no CLI flag in the page explanations');
+      await shot(page, 'training-explain');
+      await page.getByTestId('explain').locator('summary').click();
+    });
     await page.getByTestId('mode-tab-inference').click();
   }
 
@@ -234,6 +279,11 @@ try {
     const md = await clip();
     const hfTotal = await text(page, 'hf-total-float32');
     assert(md.includes('| float32 |') && md.includes(hfTotal), `markdown has the HF row with ${hfTotal}:\n${md.slice(0, 300)}`);
+    const verdictWord = (await page.getByTestId('fit-verdict').getAttribute('data-fits')) === 'true' ? '**Fits**' : '**Does not fit**';
+    assert(md.includes(verdictWord) && md.includes(await text(page, 'report-total')), `markdown has the verdict and total:\n${md.slice(0, 400)}`);
+    assert(/Batch [\d,]+ · Context [\d,]+/.test(md), 'markdown has the workload by its labels');
+    const mdLink = md.match(/\]\((http[^)]+)\)/)?.[1] ?? '';
+    assert(mdLink.startsWith(srv.url) && mdLink.includes("model=") && mdLink.includes("tab=inference"), `markdown has the permalink: ${mdLink}`);
     await page.getByTestId('copy-csv').click();
     await page.waitForTimeout(100);
     const csv = await clip();
@@ -358,6 +408,8 @@ try {
     await page.getByTestId('manual-num_attention_heads').fill('0');
     assert((await page.getByTestId('error').textContent()).includes('num_attention_heads'), 'bad field named');
     await page.getByTestId('manual-num_attention_heads').fill('32');
+    const over = await page.getByTestId('manual-form').evaluate((f) => [...f.querySelectorAll('label')].filter((l) => [...l.querySelectorAll('input')].some((i) => i.getBoundingClientRect().right > l.getBoundingClientRect().right + 0.5)).length);
+    eq(over, 0, 'manual inputs stay inside their fields');
     await shot(page, 'manual');
   });
 
@@ -495,6 +547,8 @@ try {
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
     const body = await (await dl.createReadStream()).toArray().then((c) => Buffer.concat(c).toString());
     assert(body.includes('"totalParams"') && !body.includes(TOKEN), 'JSON export has numbers, no token');
+    const j = JSON.parse(body);
+    assert(j.permalink.includes('hub=') && j.fit && typeof j.fit.fits === 'boolean' && j.gpu?.id && j.options && j.report?.totalBytes > 0, 'JSON export has the permalink, verdict, GPU, workload and report');
   });
 
   await check('reopening a Hub permalink fetches the model again (token not in the link)', async () => {
@@ -521,8 +575,44 @@ try {
     await p3.getByTestId('hf-table').waitFor();
     const w = await p3.evaluate(() => document.documentElement.scrollWidth);
     assert(w <= 360, `page is ${w}px wide`);
+    const hf = await p3.getByTestId('hf-table').evaluate((t) => [t.scrollWidth, t.parentElement.clientWidth]);
+    assert(hf[0] <= hf[1], `HF table not cropped: ${hf[0]} px in ${hf[1]} px`);
+    await p3.getByTestId('mode-tab-finetune').click();
+    const meters = await p3.getByTestId('phase-timeline').locator('meter').evaluateAll((ms) => ms.map((m) => m.getBoundingClientRect().width));
+    assert(meters.length > 1 && meters.every((x) => x >= 200), `phase bars legible: ${meters.map(Math.round).join(', ')} px`);
     await shot(p3, 'mobile-360');
+    for (const lang of ['en', 'zh-CN']) {
+      await p3.goto('about:blank');
+      await p3.goto(`${srv.url}#lang=${lang}&tab=training`);
+      await p3.getByTestId('report-total').waitFor();
+      await shot(p3, `mobile-360-${lang}-training`);
+    }
+    await p3.getByTestId('source-tab-manual').click();
+    const over = await p3.getByTestId('manual-form').evaluate((f) => {
+      const r = f.getBoundingClientRect();
+      return [...f.querySelectorAll('input')].filter((i) => i.getBoundingClientRect().right > r.right + 0.5).length;
+    });
+    eq(over, 0, 'manual inputs stay inside their card');
     await p3.close();
+  });
+
+  await check('first screen answers "does it fit": verdict and total above the fold at 1280×900 and 360×800, en and zh-CN', async () => {
+    const p5 = await ctx.newPage();
+    for (const [w, h] of [[1280, 900], [360, 800]])
+      for (const lang of ['en', 'zh-CN']) {
+        await p5.setViewportSize({ width: w, height: h });
+        await p5.goto('about:blank');
+        await p5.goto(`${srv.url}#lang=${lang}`);
+        await p5.getByTestId('fit-verdict').waitFor({ timeout: 15000 });
+        for (const id of ['fit-verdict', 'report-total', 'fit-gpu']) {
+          const box = await p5.getByTestId(id).boundingBox();
+          assert(box && box.y >= 0 && box.y + box.height <= h, `${w}×${h} ${lang}: ${id} ends at ${box && Math.round(box.y + box.height)} px`);
+        }
+        eq(await p5.getByTestId('catalog-list').inputValue(), DEFAULT_ID, `${w} ${lang}: the preselected model`);
+        eq(await p5.evaluate(() => document.documentElement.scrollWidth), w, `${w} ${lang}: no horizontal scrolling`);
+        await p5.screenshot({ path: join(ART, `fold-${w}-${lang}.png`) });
+      }
+    await p5.close();
   });
 
   await check('dark colour scheme renders', async () => {

@@ -154,6 +154,19 @@ export async function runWidgetTests({ port = 4190 } = {}) {
       eq(await page.locator('#w-qwen [data-testid=widget-items]').count(), 1, 'full: breakdown table');
       eq(await page.locator('#w-qwen [data-testid=knob-finetune-method]').inputValue(), 'lora', 'method knob');
     });
+    await check('compact first: verdict, total and the top items in ≤ 400 px; the rest expands', async () => {
+      for (const id of Object.keys(presets)) {
+        const h = await page.locator(`#${id} [data-testid=widget]`).evaluate((e) => e.getBoundingClientRect().height);
+        assert(h <= 400, `#${id} is ${Math.round(h)} px tall`);
+        eq(await page.locator(`#${id} [data-testid=widget-verdict]`).count(), 1, `#${id}: a verdict`);
+        const n = await page.locator(`#${id} .stacked-bar .legend li`).count();
+        assert(n >= 2 && n <= 4, `#${id}: the top items (${n})`);
+      }
+      assert(!(await page.locator('#w-qwen [data-testid=knob-finetune-loraRank]').isVisible()), 'knobs folded away');
+      await page.locator('#w-qwen [data-testid=widget-more] > summary').click();
+      assert(await page.locator('#w-qwen [data-testid=knob-finetune-loraRank]').isVisible(), 'knobs after expanding');
+      assert(await page.locator('#w-qwen [data-testid=widget-items]').isVisible(), 'every item after expanding');
+    });
     await check('full layout is live: changing the LoRA rank recomputes (engine = oracle)', async () => {
       await page.locator('#w-qwen [data-testid=knob-finetune-loraRank]').fill('64');
       const want = await oracle('train', { ...presets['w-qwen'][1], loraRank: 64 });

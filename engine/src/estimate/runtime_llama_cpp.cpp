@@ -55,7 +55,7 @@ void llama_cpp_items(const InferenceContext& c, ReportBuilder& b) {
   b.add("logits", out.bytes, out.source, run, false, true);
   const bool given = o.overhead_bytes >= 0;
   b.add("runtime_overhead",
-        given ? Q::input(static_cast<std::uint64_t>(o.overhead_bytes), Msg::term_overhead_given, option_field("overhead_mib")).as_bytes()
+        given ? given_overhead(static_cast<std::uint64_t>(o.overhead_bytes))
               : Q::bytes(kLlamaCppOverheadBytes, Msg::term_driver_footprint),
         Msg::source_llama_cpp_overhead, all, true);
 }

@@ -30,7 +30,7 @@ void transformers_items(const InferenceContext& c, ReportBuilder& b) {
   }
   const bool given = o.overhead_bytes >= 0;
   b.add("runtime_overhead",
-        given ? Q::input(static_cast<std::uint64_t>(o.overhead_bytes), Msg::term_overhead_given, option_field("overhead_mib")).as_bytes()
+        given ? given_overhead(static_cast<std::uint64_t>(o.overhead_bytes))
               : Q::bytes(kTransformersOverheadBytes, Msg::term_cuda_context),
         Msg::source_transformers_overhead, all, true);
 }

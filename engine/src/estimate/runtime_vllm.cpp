@@ -17,7 +17,7 @@ void vllm_items(const InferenceContext& c, ReportBuilder& b) {
   const BufferBytes act = vllm_profile_activations(profile);
   const BufferBytes lg = vllm_sampler_logits(seqs, c.spec.vocab_size, c.compute);
   const bool given = o.overhead_bytes >= 0;
-  const Q non_torch = given ? Q::input(static_cast<std::uint64_t>(o.overhead_bytes), Msg::term_overhead_given, option_field("overhead_mib")).as_bytes()
+  const Q non_torch = given ? given_overhead(static_cast<std::uint64_t>(o.overhead_bytes))
                             : Q::bytes(vllm_non_torch_bytes(o.tensor_parallel), tp >= 2 ? Msg::term_non_torch_tp : Msg::term_non_torch);
   b.add("activations", act.bytes, act.source, run, true);
   b.add("logits", lg.bytes, lg.source, run, true);

@@ -232,7 +232,7 @@ Result<Report> estimate_training(const Model& model, const TrainOptions& o) {
   {
     const bool given = o.overhead_bytes >= 0;
     b.add("runtime_overhead",
-          given ? Q::input(static_cast<std::uint64_t>(o.overhead_bytes), Msg::term_overhead_given, option_field("overhead_mib")).as_bytes()
+          given ? given_overhead(static_cast<std::uint64_t>(o.overhead_bytes))
                 : Q::bytes(kTransformersOverheadBytes, Msg::term_cuda_context),
           Msg::source_training_overhead, all_phases(), !given);
   }

@@ -65,6 +65,11 @@ namespace {
 
 Q params_q(std::uint64_t p) { return Q::of(p, Msg::term_params); }
 Q bytes_per(std::uint64_t b) { return Q::of(b, Msg::term_bytes_per_param); }
+// P × (bytes per parameter × additional_buffer_factor), one product as DeepSpeed forms it; the
+// label shows both factors ("× 27 B per parameter (18 B × 1.5 additional_buffer_factor)").
+Q buffered(const Q& params, double per_param, double f) {
+  return scale(params, per_param * f, Message{Msg::term_bytes_per_param_buffered, {{"per", per_param}, {"factor", f}}});
+}
 
 }  // namespace
 
@@ -76,10 +81,10 @@ DeepSpeedEstimate deepspeed_zero2_estimate(std::uint64_t P, std::uint32_t gpn, s
   const Q gpus = Q::of(N, Msg::term_gpus);
   if (cpu_offload) {
     e.gpu = bytes_per(2) * params_q(P);
-    e.cpu = scale(params_q(P) * bytes_per(std::max<std::uint64_t>(4 * N, 16)), f, Msg::term_additional_buffer_factor);
+    e.cpu = scale(params_q(P) * bytes_per(std::max<std::uint64_t>(4 * N, 16)), f, Msg::term_buffer_factor);
   } else {
     e.gpu = bytes_per(2) * params_q(P) + div(bytes_per(18) * params_q(P), gpus);
-    e.cpu = scale(params_q(P) * bytes_per(4 * std::uint64_t{gpn}), f, Msg::term_additional_buffer_factor);
+    e.cpu = scale(params_q(P) * bytes_per(4 * std::uint64_t{gpn}), f, Msg::term_buffer_factor);
   }
   e.gpu_bytes = e.gpu.value();
   e.cpu_bytes = e.cpu.value();
@@ -93,7 +98,8 @@ DeepSpeedEstimate deepspeed_zero3_estimate(std::uint64_t P, std::uint64_t LLp, s
   const std::uint64_t N = static_cast<std::uint64_t>(gpn) * nodes;
   const double gf = 1.0 / static_cast<double>(nodes);
   const Q gpus = Q::of(N, Msg::term_gpus);
-  const Q largest = bytes_per(4) * Q::of(LLp, Msg::term_largest_layer_params);  // fp16 params + fp16 grads of the largest layer
+  // fp16 params + fp16 grads of the largest layer, named so the sum after it reads as two parts
+  const Q largest = (bytes_per(4) * Q::of(LLp, Msg::term_largest_layer_params)).as_bytes().named(Msg::term_ds_largest_layer);
   // CPU bytes per parameter: 18 (fp32 params, grads, Adam) with parameters offloaded, 16 without;
   // without zero.Init every GPU of the node first loads the whole model (4 B each).
   const auto per_node = [&](double per_param) {
@@ -102,15 +108,15 @@ DeepSpeedEstimate deepspeed_zero3_estimate(std::uint64_t P, std::uint64_t LLp, s
   if (cpu_offload) {
     if (cpu_offload_params) {
       e.gpu = largest;
-      e.cpu = scale(params_q(P), per_node(18) * f, Msg::term_bytes_per_param_buffered);
+      e.cpu = buffered(params_q(P), per_node(18), f);
     } else {
       e.gpu = largest + div(bytes_per(2) * params_q(P), gpus);
-      e.cpu = scale(params_q(P), per_node(16) * f, Msg::term_bytes_per_param_buffered);
+      e.cpu = buffered(params_q(P), per_node(16), f);
     }
   } else {
     e.gpu = largest + div(bytes_per(18) * params_q(P), gpus);
-    e.cpu = zero_init ? scale(Q::of(LLp, Msg::term_largest_layer_params) * bytes_per(4 * std::uint64_t{gpn}), f, Msg::term_additional_buffer_factor)
-                      : scale(params_q(P) * bytes_per(4 * std::uint64_t{gpn}), f, Msg::term_additional_buffer_factor);
+    e.cpu = zero_init ? scale(Q::of(LLp, Msg::term_largest_layer_params) * bytes_per(4 * std::uint64_t{gpn}), f, Msg::term_buffer_factor)
+                      : scale(params_q(P) * bytes_per(4 * std::uint64_t{gpn}), f, Msg::term_buffer_factor);
   }
   e.gpu_bytes = e.gpu.value();
   e.cpu_bytes = e.cpu.value();

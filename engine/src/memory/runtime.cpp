@@ -5,6 +5,10 @@
 
 namespace vram {
 
+Q given_overhead(std::uint64_t bytes) {
+  return Q::input(bytes, Message{Msg::term_overhead_given, {{"option", Msg::option_overhead_mib_label}}}, option_field("overhead_mib")).as_bytes();
+}
+
 ForwardShape forward_shape(const ModelDescription& spec, std::uint64_t batch, std::uint64_t tokens, DType compute,
                            std::uint32_t tensor_parallel) {
   const std::uint64_t tp = tensor_parallel == 0 ? 1 : tensor_parallel;

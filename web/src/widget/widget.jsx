@@ -10,6 +10,7 @@ import { LANGS, detectLang, loadLang } from '../i18n/index.js';
 import { TabList, TabPanel } from '../components/tab-list/index.jsx';
 import { Knobs } from '../components/knobs/index.jsx';
 import { StackedBar } from '../components/stacked-bar/index.jsx';
+import { GpuPicker } from '../components/verdict/index.jsx';
 import { ErrorMessage } from '../components/error-message/index.jsx';
 import { LinkNotice } from '../components/link-notice/index.jsx';
 import { attrsToFragment, attrOf } from './attrs.js';
@@ -17,9 +18,11 @@ import css from './widget.css?inline';
 import tabCss from '../components/tab-list/tab-list.css?inline';
 import knobsCss from '../components/knobs/knobs.css?inline';
 import barCss from '../components/stacked-bar/stacked-bar.css?inline';
+import colorCss from '../components/stacked-bar/item-colors.css?inline';
 import noticeCss from '../components/link-notice/link-notice.css?inline';
+import verdictCss from '../components/verdict/verdict.css?inline';
 
-const STYLE = [css, tabCss, knobsCss, barCss, noticeCss].join('\n');
+const STYLE = [css, tabCss, knobsCss, colorCss, barCss, noticeCss, verdictCss].join('\n');
 // One constructed stylesheet adopted by every widget's shadow root: no inline <style>, so the widget
 // runs under a Content-Security-Policy without style-src 'unsafe-inline' (the demo post's). A
 // browser without constructable stylesheets gets a <style> element instead.
@@ -120,13 +123,15 @@ export function VramcalcWidget(props) {
   }, [app]);
 
   const compact = compactAttr !== undefined && compactAttr !== null && compactAttr !== 'false';
+  // expanded: the settings and the full table open from the start (otherwise one click away).
+  const expanded = props.expanded !== undefined && props.expanded !== null && props.expanded !== 'false';
   return (
     <>
       {inline ? <style>{STYLE}</style> : null}
       <div ref={ref} class={`vc ${compact ? 'compact' : 'full'}`} data-testid="widget" data-state={app ? 'ready' : error ? 'error' : 'loading'}>
         {app ? (
           <AppContext.Provider value={app}>
-            <View compact={compact} />
+            <View compact={compact} expanded={expanded} />
           </AppContext.Provider>
         ) : error ? (
           <p class="error-message" role="alert">
@@ -140,7 +145,10 @@ export function VramcalcWidget(props) {
   );
 }
 
-function View({ compact }) {
+// The compact view's legend: the largest items (every item is in the expanded table).
+const TOP_ITEMS = 4;
+
+function View({ compact, expanded }) {
   const app = useApp();
   const f = useI18n();
   const { t, bytes, int, choice, label } = f;
@@ -150,6 +158,8 @@ function View({ compact }) {
   const p = app.params.value;
   const r = app.report.value;
   const rep = r?.ok ? r.value : null;
+  const fr = app.fit.value;
+  const fit = fr?.ok ? fr.value : null;
   const entry = app.source.value === 'catalog' ? app.catalog.find((m) => m.id === app.catalogId.value) : null;
   const name = entry?.name ?? entry?.id ?? (p?.ok ? p.value.architecture || p.value.modelType : 'config.json');
   const tabs = app.tabLabels.value;
@@ -174,27 +184,37 @@ function View({ compact }) {
           {meta.join(' · ')}
         </span>
       </p>
-      {!compact ? (
-        <>
-          <TabList label="mode" idPrefix="w" tabs={tabs} selected={tab} onSelect={(id) => (app.tab.value = id)} />
-          <TabPanel idPrefix="w" selected={tab}>
-            <Knobs />
-          </TabPanel>
-        </>
-      ) : null}
       <LinkNotice app={app} compact />
       {p && !p.ok ? <ErrorMessage error={p.error} testid="widget-error" /> : null}
       {r && !r.ok ? <ErrorMessage error={r.error} testid="widget-error" /> : null}
       {rep ? (
         <>
+          {/* The answer first, as on the page: the verdict for the GPU, the total, the largest items. */}
+          {fit ? (
+            <p class={`verdict-line ${fit.fits ? 'yes' : 'no'}`} data-testid="widget-verdict" data-fits={String(fit.fits)}>
+              <strong>{fit.fits ? t('fit.yes') : t('fit.no')}</strong> {t('fit.on', { n: int(app.fitCount.value), gpu: app.gpu.value?.name ?? '' })} ·{' '}
+              {t(fit.fits ? 'fit.headroomIs' : 'fit.shortBy', { b: bytes(Math.abs(fit.headroomBytes)) })}
+            </p>
+          ) : null}
           <p class="headline">
             <span>{rep.gpus > 1 ? t('report.totalPerGpu', { n: int(rep.gpus) }) : t('report.total')}</span>{' '}
             <strong data-testid="widget-total" data-bytes={rep.totalBytes} title={`${int(rep.totalBytes)} B`}>
               {bytes(rep.totalBytes)}
             </strong>
+            {fit ? <span class="sub">{t('fit.ofUsable', { usable: bytes(fit.usableBytes) })}</span> : null}
           </p>
-          <StackedBar items={rep.items} />
-          {!compact ? (
+          <StackedBar items={rep.items} top={TOP_ITEMS} />
+        </>
+      ) : null}
+      {!compact ? (
+        <details class="more" data-testid="widget-more" open={expanded}>
+          <summary>{t('widget.more')}</summary>
+          <GpuPicker />
+          <TabList label={t('workload.task')} idPrefix="w" tabs={tabs} selected={tab} onSelect={(id) => (app.tab.value = id)} />
+          <TabPanel idPrefix="w" selected={tab}>
+            <Knobs />
+          </TabPanel>
+          {rep ? (
             <table class="items" data-testid="widget-items">
               <thead>
                 <tr>
@@ -211,6 +231,7 @@ function View({ compact }) {
                     <tr key={it.id} data-item={it.id}>
                       <th scope="row" title={it.explain}>
                         {label('item', it.id)}
+                        {it.cpu ? <small> · {t('explain.cpu')}</small> : null}
                       </th>
                       <td class="num" data-bytes={it.bytes}>
                         {f.bytesNum(it.bytes)}
@@ -220,7 +241,7 @@ function View({ compact }) {
               </tbody>
             </table>
           ) : null}
-        </>
+        </details>
       ) : null}
       <p class="foot">
         <a href={page.href} target="_blank" rel="noopener" data-testid="widget-open">

@@ -24,6 +24,10 @@ inline constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
 // torch.cuda.max_memory_allocated().
 inline constexpr std::uint64_t kTransformersOverheadBytes = 1343 * kMiB;
 
+// The overhead the user gave instead (the overhead_mib option), labelled with the option's label
+// as every front end shows it ("500.0 MiB given as “Runtime overhead (MiB)”"), not a CLI flag.
+[[nodiscard]] Q given_overhead(std::uint64_t bytes);
+
 // vLLM non-torch memory (NCCL, cuBLAS workspaces, CUDA context growth after the baseline):
 // llm-d capacity planner constants, 0.15 GiB at TP 1 and 0.6 GiB at TP ≥ 2 (peers.md §8c).
 [[nodiscard]] constexpr std::uint64_t vllm_non_torch_bytes(std::uint32_t tp) {

@@ -42,9 +42,11 @@ export function App({ app }) {
         <HeaderBar />
         <main>
           <LinkNotice app={app} />
+          {/* The reader's question first: model → GPU(s) → does it fit, by how much, why; then the
+              other calculators' views of the same model, then sharing. */}
           <ModelInput />
-          <HfTable />
           <Workload />
+          <HfTable />
           <ExportBar />
         </main>
         <Footer app={app} />

@@ -1,4 +1,6 @@
-// Offline catalog (compiled into the engine): search box + keyboard-operable list grouped by family.
+// Offline catalog (compiled into the engine): a search box filtering one drop-down grouped by
+// family. The chosen model stays listed whatever the filter, so the drop-down never shows another
+// model than the one estimated.
 import { useSignal, useComputed } from '@preact/signals';
 import { useApp, useI18n } from '../../app-context.js';
 import './catalog-picker.css';
@@ -12,7 +14,7 @@ export function CatalogPicker() {
     const out = new Map();
     for (const m of app.catalog) {
       const hay = `${m.id} ${m.name} ${m.family}`.toLowerCase();
-      if (q && !q.split(/\s+/).every((w) => hay.includes(w))) continue;
+      if (q && m.id !== app.catalogId.value && !q.split(/\s+/).every((w) => hay.includes(w))) continue;
       if (!out.has(m.family)) out.set(m.family, []);
       out.get(m.family).push(m);
     }
@@ -21,7 +23,7 @@ export function CatalogPicker() {
   const count = groups.value.reduce((n, [, ms]) => n + ms.length, 0);
   return (
     <div class="catalog-picker">
-      <label>
+      <label class="search">
         <span>{t('catalog.search')}</span>
         <input
           type="search"
@@ -31,10 +33,9 @@ export function CatalogPicker() {
           data-testid="catalog-search"
         />
       </label>
-      <label>
-        <span class="visually-hidden">{t('catalog.list')}</span>
+      <label class="pick">
+        <span>{t('catalog.list')}</span>
         <select
-          size="8"
           value={app.catalogId.value}
           onChange={(e) => {
             app.catalogId.value = e.currentTarget.value;
@@ -53,7 +54,7 @@ export function CatalogPicker() {
           ))}
         </select>
       </label>
-      <p class="hint" aria-live="polite">
+      <p class="hint count" aria-live="polite">
         {t('catalog.count', { n: count, total: app.catalog.length })}
       </p>
     </div>

@@ -1,8 +1,7 @@
 // Permalink and exports (Markdown table, JSON, CSV): copy or download.
 import { useSignal } from '@preact/signals';
 import { useApp, useI18n } from '../../app-context.js';
-import { toMarkdown, toJSON, toCSV } from '../../lib/export.js';
-import { serialize } from '../../lib/permalink.js';
+import { toMarkdown, toJSON, toCSV, permalink } from '../../lib/export.js';
 import { EmbedDialog } from '../embed-dialog/index.jsx';
 import './export-bar.css';
 
@@ -38,8 +37,8 @@ export function ExportBar() {
   if (!app.ready.value) return null;
   const done = (ok) => (status.value = ok ? 'export.copied' : 'export.copyFailed');
   const formats = {
-    md: { label: 'Markdown', type: 'text/markdown', text: () => toMarkdown(app, f) },
-    json: { label: 'JSON', type: 'application/json', text: () => toJSON(app) },
+    md: { label: 'Markdown', type: 'text/markdown', text: () => toMarkdown(app, f, location.href) },
+    json: { label: 'JSON', type: 'application/json', text: () => toJSON(app, location.href) },
     csv: { label: 'CSV', type: 'text/csv', text: () => toCSV(app) },
   };
   return (
@@ -48,7 +47,7 @@ export function ExportBar() {
         {t('export.heading')}
       </h2>
       <div class="buttons">
-        <button type="button" data-testid="copy-link" onClick={async () => done(await copy(`${location.href.split('#')[0]}#${serialize(app)}`))}>
+        <button type="button" data-testid="copy-link" onClick={async () => done(await copy(permalink(app, location.href)))}>
           {t('export.copyLink')}
         </button>
         {Object.entries(formats).map(([id, fm]) => (
