@@ -4,7 +4,7 @@
 #   tools/fuzz.sh [--seconds N] [--jobs J] [target ...] [-- libFuzzer flags]
 # Targets: config safetensors url_state estimate gguf (default: all that are built). --jobs J > 1 runs J processes in
 # libFuzzer's fork mode. Per target it prints executions, exec/s, corpus size, coverage and crashes;
-# it exits non-zero on any crash, timeout (> 2 s) or out-of-memory (> 2 GB), with the reproducer in
+# it exits non-zero on any crash, timeout (> 10 s; VRAM_FUZZ_TIMEOUT) or out-of-memory (> 2 GB), with the reproducer in
 # build/fuzz/artifacts/ (re-run it: build/fuzz/tools/fuzz/<target>_fuzz <file>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +41,7 @@ for t in "${targets[@]}"; do
   work="$out/corpus/$t"
   mkdir -p "$work"
   cp -n tools/fuzz/corpus/"$t"/* "$work"/ 2>/dev/null || true
-  flags=(-max_total_time="$seconds" -timeout=2 -rss_limit_mb=2048 -print_final_stats=1
+  flags=(-max_total_time="$seconds" -timeout="${VRAM_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1
          -artifact_prefix="$out/artifacts/$t-")
   [ -f "tools/fuzz/$t.dict" ] && flags+=(-dict="tools/fuzz/$t.dict")
   [ "$jobs" -gt 1 ] && flags+=(-fork="$jobs")
