@@ -75,3 +75,40 @@ export async function lowestContrast(page, selector) {
     return { min, where };
   }, selector);
 }
+
+/**
+ * The model.safetensors of Qwen/Qwen3-0.6B as the Hub serves it: its 8-byte length and JSON header
+ * listing every tensor of Qwen3ForCausalLM (tied head, BF16), with `size` the whole file's length
+ * (the data is never read: Range requests only). Oracle: transformers 4.57.6 builds 596,049,920
+ * parameters (shared/reference/params.json), so `bytes` = 1,192,099,840.
+ */
+export function qwen3SmallSafetensors() {
+  const [h, layers, heads, kv, d, ff, vocab] = [1024, 28, 16, 8, 128, 3072, 151936];
+  const header = { __metadata__: { format: 'pt' } };
+  let at = 0;
+  const tensor = (name, shape) => {
+    const n = shape.reduce((a, b) => a * b, 1) * 2;
+    header[name] = { dtype: 'BF16', shape, data_offsets: [at, at + n] };
+    at += n;
+  };
+  tensor('model.embed_tokens.weight', [vocab, h]);
+  for (let i = 0; i < layers; i++) {
+    const p = `model.layers.${i}.`;
+    tensor(`${p}self_attn.q_proj.weight`, [heads * d, h]);
+    tensor(`${p}self_attn.k_proj.weight`, [kv * d, h]);
+    tensor(`${p}self_attn.v_proj.weight`, [kv * d, h]);
+    tensor(`${p}self_attn.o_proj.weight`, [h, heads * d]);
+    tensor(`${p}self_attn.q_norm.weight`, [d]);
+    tensor(`${p}self_attn.k_norm.weight`, [d]);
+    tensor(`${p}mlp.gate_proj.weight`, [ff, h]);
+    tensor(`${p}mlp.up_proj.weight`, [ff, h]);
+    tensor(`${p}mlp.down_proj.weight`, [h, ff]);
+    tensor(`${p}input_layernorm.weight`, [h]);
+    tensor(`${p}post_attention_layernorm.weight`, [h]);
+  }
+  tensor('model.norm.weight', [h]);
+  const json = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  return { head: Buffer.concat([len, json]), size: 8 + json.length + at, bytes: at };
+}

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPreview, launch, WEB_DIR, lowestContrast } from './lib.mjs';
+import { startPreview, launch, WEB_DIR, lowestContrast, qwen3SmallSafetensors } from './lib.mjs';
 import { runWidgetTests } from './widget.mjs';
 import { runAccuracyTests } from './accuracy.mjs';
 import { runWebsecTests } from './websec.mjs';
@@ -447,11 +447,8 @@ try {
     return { status: 404, body: '' };
   });
 
-  // A model.safetensors whose header names two tensors (its data is never read: Range requests only).
-  const stHeader = Buffer.from(JSON.stringify({ __metadata__: { format: 'pt' }, 'model.embed_tokens.weight': { dtype: 'BF16', shape: [151936, 1024], data_offsets: [0, 311164928] }, 'model.norm.weight': { dtype: 'BF16', shape: [1024], data_offsets: [311164928, 311166976] } }));
-  const stLen = Buffer.alloc(8);
-  stLen.writeBigUInt64LE(BigInt(stHeader.length));
-  const SAFETENSORS = { head: Buffer.concat([stLen, stHeader]), size: 8 + stHeader.length + 311166976 };
+  // Qwen3-0.6B's model.safetensors header (its data is never read: Range requests only).
+  const SAFETENSORS = qwen3SmallSafetensors();
   function rangeOf(file, range) {
     const m = /bytes=(\d+)-(\d+)?/.exec(range ?? '');
     if (!m) return { status: 200, headers: { etag: '"st"' }, body: file.head };
@@ -519,7 +516,8 @@ try {
     eq(Number(await attr(page, 'total-params', 'data-value')), o.json.total_params, 'params from the Hub config');
     eq(Number(await attr(page, 'hf-total-float32', 'data-bytes')), o.json.hf_calculator.total_bytes, 'HF total');
     assert(seen.length >= 2, 'config.json and model info were requested');
-    eq(Number(await attr(page, 'stored-bytes', 'data-bytes')), 311166976, 'stored bytes from the safetensors header (engine)');
+    eq(Number(await attr(page, 'stored-bytes', 'data-bytes')), SAFETENSORS.bytes, 'stored bytes from the safetensors header (engine)');
+    eq(SAFETENSORS.bytes, 596049920 * 2, 'the mock header holds every parameter transformers builds, in BF16');
     assert(seen.some((x) => x.url.endsWith('/model.safetensors')), 'the header was read from model.safetensors');
     for (const s of seen) {
       assert(new URL(s.url).origin === 'https://huggingface.co', `only huggingface.co: ${s.url}`);

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPreview, launch, WEB_DIR } from './lib.mjs';
+import { startPreview, launch, WEB_DIR, qwen3SmallSafetensors } from './lib.mjs';
 
 const TOKEN = 'hf_FAKEtoken123websecDoNotLeak';
 const CORS = {
@@ -35,11 +35,8 @@ export async function runWebsecTests({ port = 4176 } = {}) {
   };
 
   const cfgText = execFileSync('cat', [join(WEB_DIR, '../engine/catalog/models/Qwen--Qwen3-0.6B.json')], { encoding: 'utf8' });
-  // A model.safetensors whose header names one tensor; only its first bytes are ever served.
-  const stHeader = Buffer.from(JSON.stringify({ __metadata__: { format: 'pt' }, 'model.norm.weight': { dtype: 'BF16', shape: [1024], data_offsets: [0, 2048] } }));
-  const stLen = Buffer.alloc(8);
-  stLen.writeBigUInt64LE(BigInt(stHeader.length));
-  const ST = { head: Buffer.concat([stLen, stHeader]), size: 8 + stHeader.length + 2048 };
+  // Qwen3-0.6B's model.safetensors header (lib.mjs); only its first bytes are ever served.
+  const ST = qwen3SmallSafetensors();
   const range = (file, r, extra = {}) => {
     const m = /bytes=(\d+)-(\d+)?/.exec(r ?? '');
     if (!m) return { status: 200, headers: { etag: '"st"', ...extra }, body: file.head };
@@ -128,7 +125,7 @@ export async function runWebsecTests({ port = 4176 } = {}) {
       await page.getByTestId('stored-bytes').waitFor({ timeout: 15000 }).catch(async (e) => {
         throw new Error(`${await page.getByTestId('stored-error').textContent().catch(() => '')} | ${e.message}`);
       });
-      assert(Number(await page.getByTestId('stored-bytes').getAttribute('data-bytes')) === 2048, 'safetensors header read by Range');
+      assert(Number(await page.getByTestId('stored-bytes').getAttribute('data-bytes')) === ST.bytes, 'safetensors header read by Range');
       const hubReqs = requests.filter((r) => r.host === 'huggingface.co');
       assert(hubReqs.length >= 5, `requests: ${requests.map((r) => r.url).join(' ')}`);
       for (const r of hubReqs) assert(r.auth === `Bearer ${TOKEN}`, `huggingface.co without the token: ${r.url}`);
