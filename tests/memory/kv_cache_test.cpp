@@ -181,3 +181,49 @@ TEST_CASE("EXAONE-4.0-32B: 48 sliding (4096) and 16 global layers", "[kv_cache][
   req.context = 32768;
   CHECK(kv_total(spec, Runtime::Transformers, req) == 4096ull * (48 * 4096 + 16 * 32768));
 }
+
+namespace {
+
+// Qwen3-Next-80B-A3B dimensions (Qwen/Qwen3-Next-80B-A3B-Instruct config.json): 48 layers, one full
+// attention every 4 (12), 2 KV heads × 256; DeltaNet 16 key heads × 128, 32 value heads × 128, conv 4.
+const char* kQwen3Next80B = R"({"model_type":"qwen3_next","architectures":["Qwen3NextForCausalLM"],"vocab_size":151936,
+  "hidden_size":2048,"intermediate_size":5120,"num_hidden_layers":48,"num_attention_heads":16,"num_key_value_heads":2,
+  "head_dim":256,"num_experts":512,"num_experts_per_tok":10,"moe_intermediate_size":512,
+  "shared_expert_intermediate_size":512,"linear_num_key_heads":16,"linear_num_value_heads":32,"linear_key_head_dim":128,
+  "linear_value_head_dim":128,"linear_conv_kernel_dim":4,"full_attention_interval":4,"torch_dtype":"bfloat16"})";
+
+}  // namespace
+
+TEST_CASE("Qwen3-Next at 32k: KV only on its 12 full-attention layers, a constant state on the 36 others",
+          "[kv_cache][hybrid][qwen3_next]") {
+  const ModelDescription spec = test::spec_of(kQwen3Next80B);
+  // Worked example: 12 layers × 2 (K, V) × 2 heads × 256 × 2 B × 32,768 tokens = 805,306,368 B.
+  KvRequest one;
+  one.context = 32768;
+  const KvCacheBytes t = kv_cache_bytes(spec, kv_width(spec, Runtime::Transformers, 1), element(KvKind::Auto), one, 0, 48);
+  CHECK(t.per_token.value() == 12 * 2 * 2 * 256 * 2);
+  // transformers Qwen3NextDynamicCache, per sequence and DeltaNet layer: conv [8192, 4] bf16 +
+  // recurrent [32, 128, 128] fp32.
+  constexpr std::uint64_t conv_dim = 2 * 16 * 128 + 32 * 128;
+  CHECK(t.state.value() == 36 * (conv_dim * 4 * 2 + 32 * 128 * 128 * 4));
+  CHECK(t.bytes.value() == 805'306'368 + t.state.value());
+  // The state does not grow with the context; it grows with the sequences.
+  KvRequest four = one;
+  four.context = 1024;
+  four.sequences = 4;
+  CHECK(kv_cache_bytes(spec, kv_width(spec, Runtime::Transformers, 1), element(KvKind::Auto), four, 0, 48).state.value() == 4 * t.state.value());
+  // vLLM MambaStateShapeCalculator.gated_delta_net_state_shape: conv (4 − 1) × 8192, temporal
+  // 32 × 128 × 128, both bf16 (no mamba_ssm_dtype in this config); TP 2 halves both.
+  KvRequest v = one;
+  v.runtime = Runtime::Vllm;
+  CHECK(kv_cache_bytes(spec, kv_width(spec, Runtime::Vllm, 1), element(KvKind::Auto, DType::BF16, Runtime::Vllm), v, 0, 48).state.value() ==
+        36 * (3 * conv_dim * 2 + 32 * 128 * 128 * 2));
+  v.tensor_parallel = 2;
+  CHECK(kv_cache_bytes(spec, kv_width(spec, Runtime::Vllm, 2), element(KvKind::Auto, DType::BF16, Runtime::Vllm), v, 0, 48).state.value() ==
+        36 * (3 * conv_dim / 2 * 2 + 16 * 128 * 128 * 2));
+  // llama.cpp llama_memory_recurrent: r = 3 × 8192 and s = 128 × 4096 f32 per cell.
+  KvRequest l = one;
+  l.runtime = Runtime::LlamaCpp;
+  CHECK(kv_cache_bytes(spec, kv_width(spec, Runtime::LlamaCpp, 1), element(KvKind::Auto, DType::BF16, Runtime::LlamaCpp), l, 0, 48).state.value() ==
+        36 * (3 * conv_dim * 4 + 128 * 32 * 128 * 4));
+}

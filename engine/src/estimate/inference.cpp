@@ -93,6 +93,8 @@ Result<Report> estimate_inference(const Model& model, const InferenceOptions& re
   c.kreq.ubatch = o.ubatch;
   c.kreq.flash_attn = o.attn == AttentionImpl::Flash;
   c.kreq.block_size = kVllmBlockSize;
+  c.kreq.model_dtype = wbp->compute_dtype;
+  c.kreq.tensor_parallel = o.tensor_parallel;
   c.kreq.max_num_batched_tokens = o.max_num_batched_tokens ? o.max_num_batched_tokens : vllm_default_max_num_batched_tokens(o.gpu_memory_bytes);
 
   Report r;

@@ -120,6 +120,74 @@ Q layer_token_bytes(const ModelDescription& spec, const KvWidth& w, const KvElem
 
 }  // namespace
 
+namespace {
+
+Msg state_rule(Runtime runtime) {
+  switch (runtime) {
+    case Runtime::Transformers: return Msg::source_state_transformers;
+    case Runtime::Vllm: return Msg::source_state_vllm;
+    case Runtime::LlamaCpp: return Msg::source_state_llama_cpp;
+  }
+  return Msg::none;
+}
+
+Q elem_bytes(DType d) { return Q::of(dtype_bytes(d), Message{Msg::term_bytes_dtype, {{"dtype", dtype_name(d)}}}); }
+
+}  // namespace
+
+LayerState layer_state_bytes(const ModelDescription& spec, const LayerSpec& layer, const KvRequest& r) {
+  // Channels the conv runs over, the recurrent state's three dimensions, the conv taps.
+  std::uint64_t channels = 0, kernel = 0, heads = 0, rows = 0, cols = 0;
+  bool delta_net = false;
+  const LayerKind kind = layer.parallel_mamba ? LayerKind::Mamba2 : layer.kind;
+  if (kind == LayerKind::LinearAttention && spec.linear_attention) {
+    const LinearAttentionSpec& la = *spec.linear_attention;
+    channels = la.conv_dim();
+    kernel = la.conv_kernel;
+    heads = la.value_heads;
+    rows = la.key_head_dim;
+    cols = la.value_head_dim;
+    delta_net = true;
+  } else if (kind == LayerKind::Mamba2 && spec.mamba) {
+    const Mamba2Spec& m = *spec.mamba;
+    channels = m.conv_dim();
+    kernel = m.conv_kernel;
+    heads = m.heads;
+    rows = m.head_dim;
+    cols = m.state;
+  } else if (kind == LayerKind::ShortConv && spec.short_conv) {
+    channels = spec.hidden_size;
+    kernel = spec.short_conv->kernel;
+  } else {
+    return {Q::of(0), Q::of(0)};
+  }
+  const Q ch = Q::of(channels, Msg::term_conv_channels);
+  const Q state_dims = Q::of(heads, Msg::term_state_heads) * Q::of(rows, Msg::term_state_rows) * Q::of(cols, Msg::term_state_cols);
+  LayerState out{Q::of(0), Q::of(0)};
+  switch (r.runtime) {
+    case Runtime::Transformers:
+      out.conv = ch * Q::of(kernel, Msg::term_conv_taps) * elem_bytes(r.model_dtype);
+      if (heads) out.recurrent = state_dims * elem_bytes(delta_net ? DType::F32 : r.model_dtype);
+      break;
+    case Runtime::Vllm: {
+      const std::uint64_t tp = r.tensor_parallel ? r.tensor_parallel : 1;
+      const Q tp_q = Q::input(tp, Msg::term_tp_ranks, option_field("tp"));
+      const DType ssm = spec.ssm_state_dtype.value_or(r.model_dtype);
+      out.conv = (tp > 1 ? div(ch, tp_q) : ch) * Q::of(kernel - 1, Msg::term_conv_taps_minus_one) * elem_bytes(r.model_dtype);
+      if (heads) {
+        const Q h = Q::of(heads, Msg::term_state_heads);
+        out.recurrent = (tp > 1 ? div(h, tp_q) : h) * Q::of(rows, Msg::term_state_rows) * Q::of(cols, Msg::term_state_cols) * elem_bytes(ssm);
+      }
+      break;
+    }
+    case Runtime::LlamaCpp:
+      out.conv = ch * Q::of(kernel - 1, Msg::term_conv_taps_minus_one) * elem_bytes(DType::F32);
+      if (heads) out.recurrent = state_dims * elem_bytes(DType::F32);
+      break;
+  }
+  return out;
+}
+
 Q indexer_key_bytes(const DsaIndexerSpec& x, const KvElement& e, Runtime runtime) {
   const Q d = Q::of(x.head_dim, Msg::term_index_head_dim);
   switch (runtime) {
@@ -151,6 +219,7 @@ KvCacheBytes kv_cache_bytes(const ModelDescription& spec, const KvWidth& width, 
   std::vector<Group> groups;
   for (std::uint64_t i = first_layer; i < last_layer; ++i) {
     const LayerSpec& l = spec.layers[i];
+    if (!holds_kv(l)) continue;
     const bool sliding = l.attention == AttentionKind::Sliding && l.window > 0;
     // Sliding layers with different windows hold different token counts: compare the counts.
     const Q tokens = kv_layer_tokens_q(l, request);
@@ -188,6 +257,30 @@ KvCacheBytes kv_cache_bytes(const ModelDescription& spec, const KvWidth& width, 
       out.per_token = out.per_token + n * row;
       if (explaining()) out.indexer_source = Msg::source_kv_dsa_indexer;
     }
+  }
+  // Hybrid models: a constant state per sequence in every linear-attention / Mamba2 / conv layer,
+  // one term per kind of state (layers of one kind share their shapes).
+  std::vector<Q> state_terms;
+  std::vector<std::pair<LayerState, std::uint64_t>> kinds;  // a state and its layer count
+  for (std::uint64_t i = first_layer; i < last_layer; ++i) {
+    const LayerSpec& l = spec.layers[i];
+    if (!holds_state(l)) continue;
+    LayerState st = layer_state_bytes(spec, l, request);
+    auto it = std::find_if(kinds.begin(), kinds.end(), [&](const auto& k) {
+      return k.first.conv.value() == st.conv.value() && k.first.recurrent.value() == st.recurrent.value();
+    });
+    if (it == kinds.end()) kinds.emplace_back(std::move(st), 1);
+    else ++it->second;
+  }
+  const Q seqs = Q::input(request.sequences, Msg::term_seq, option_field("batch"));
+  for (const auto& [st, n] : kinds) {
+    const Q one = st.recurrent.value() > 0 ? st.conv + st.recurrent : st.conv;
+    state_terms.push_back(Q::of(n, Msg::term_state_layers) * one * seqs);
+  }
+  if (!state_terms.empty()) {
+    out.state = sum(state_terms);
+    terms.push_back(out.state);
+    if (explaining()) out.state_source = state_rule(request.runtime);
   }
   out.bytes = terms.empty() ? Q::of(0) : sum(terms);
   return out;

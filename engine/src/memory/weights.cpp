@@ -214,7 +214,7 @@ std::vector<Placement> placements_of(const Model& m, const ParamGroup& g, bool h
   std::uint64_t found = 0;
   if (mapped) {
     for (std::uint64_t i = b.first_index; i < s.layers.size() && i < s.num_layers && found < b.count; ++i)
-      if (s.layers[i].moe == b.moe) out.push_back({Place::Layer, i, i}), ++found;
+      if (b.holds(s, s.layers[i])) out.push_back({Place::Layer, i, i}), ++found;
   }
   for (; found < b.count; ++found) out.push_back({Place::Input, 0, b.first_index + found});
   return out;

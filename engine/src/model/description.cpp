@@ -202,6 +202,10 @@ Result<ModelDescription> parse_config(std::string_view json_text) {
     read_generic(r, spec);
   }
   if (r.failed()) return r.error();
+  // A composite config may state tie_word_embeddings only at its top (Qwen3-VL, Qwen3.5): the
+  // text model's class default applies only when neither level says.
+  if (!prefix.empty() && !r.has("tie_word_embeddings") && top.has("tie_word_embeddings"))
+    spec.tie_word_embeddings = top.bool_or("tie_word_embeddings", spec.tie_word_embeddings);
   for (auto& k : log) spec.read_keys.push_back({std::move(k.path), k.value});
   log.clear();
   if (auto e = validate(spec, prefix)) return *e;

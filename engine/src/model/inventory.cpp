@@ -205,10 +205,12 @@ void InventoryBuilder::attention(const std::string& p, int b, bool indexer) {
     }
     return;
   }
+  // Qwen3-Next / Qwen3.5 gated attention: q_proj emits the query and a per-head output gate.
+  const std::uint64_t q_rows = s_.attn_output_gate ? mul(2, mul(nh, d)) : mul(nh, d);
   if (s_.fused_qkv) {
     linear(a + std::string(n_.qkv), Role::AttentionProjection, mul(plus(nh, mul(2, nkv)), d), h, s_.attn_qkv_bias, b);
   } else {
-    linear(a + std::string(n_.q), Role::AttentionProjection, mul(nh, d), h, s_.attn_qkv_bias, b);
+    linear(a + std::string(n_.q), Role::AttentionProjection, q_rows, h, s_.attn_qkv_bias, b);
     linear(a + std::string(n_.k), Role::AttentionProjection, mul(nkv, d), h, s_.attn_qkv_bias, b);
     linear(a + std::string(n_.v), Role::AttentionProjection, mul(nkv, d), h, s_.attn_qkv_bias, b);
   }
@@ -230,6 +232,58 @@ void InventoryBuilder::attention(const std::string& p, int b, bool indexer) {
   }
   if (s_.attention_sinks) add(a + "sinks", "sinks", Role::AttentionOther, nh, 1, b);
   if (s_.rotary_per_layer) rotary_buffer(a + "rotary_emb", b);
+}
+
+void InventoryBuilder::linear_attention(const std::string& p, int b) {
+  // Qwen3NextGatedDeltaNet / Qwen3_5GatedDeltaNet (transformers models/qwen3_next, qwen3_5).
+  const LinearAttentionSpec& la = *s_.linear_attention;
+  const std::uint64_t h = s_.hidden_size;
+  const std::uint64_t kd = mul(la.key_heads, la.key_head_dim), vd = mul(la.value_heads, la.value_head_dim);
+  const std::uint64_t conv = plus(mul(2, kd), vd);
+  const std::string a = p + std::string(n_.linear_attn);
+  if (la.split_projections) {
+    linear(a + "in_proj_qkv", Role::AttentionProjection, conv, h, false, b);
+    linear(a + "in_proj_z", Role::AttentionProjection, vd, h, false, b);
+    linear(a + "in_proj_b", Role::AttentionProjection, la.value_heads, h, false, b);
+    linear(a + "in_proj_a", Role::AttentionProjection, la.value_heads, h, false, b);
+  } else {
+    linear(a + "in_proj_qkvz", Role::AttentionProjection, plus(mul(2, kd), mul(2, vd)), h, false, b);
+    linear(a + "in_proj_ba", Role::AttentionProjection, mul(2, la.value_heads), h, false, b);
+  }
+  // Depthwise causal Conv1d(conv_dim, conv_dim, kernel, groups=conv_dim, bias=False): [conv_dim, 1, k].
+  add(a + "conv1d.weight", "conv1d", Role::AttentionOther, conv, la.conv_kernel, b);
+  add(a + "dt_bias", "dt_bias", Role::AttentionOther, la.value_heads, 1, b);
+  add(a + "A_log", "A_log", Role::AttentionOther, la.value_heads, 1, b);
+  norm(a + "norm", la.value_head_dim, b, NormKind::RmsNorm);  // RMSNormGated(head_v_dim)
+  linear(a + "out_proj", Role::AttentionProjection, h, vd, false, b);
+}
+
+void InventoryBuilder::mamba2_mixer(const std::string& p, int b) {
+  // Mamba2Mixer (transformers models/mamba2; NemotronHMamba2Mixer, GraniteMoeHybridMambaLayer,
+  // FalconH1Mixer): in_proj → [z, x‖B‖C, dt], depthwise conv over x‖B‖C.
+  const Mamba2Spec& m = *s_.mamba;
+  const std::uint64_t h = s_.hidden_size;
+  const std::uint64_t conv = plus(m.inner, mul(2, mul(m.groups, m.state)));
+  const std::string a = p + std::string(n_.mamba);
+  add(a + "conv1d.weight", "conv1d", Role::AttentionOther, conv, m.conv_kernel, b);
+  if (m.conv_bias) add(a + "conv1d.bias", "conv1d", Role::AttentionOther, conv, 1, b);
+  linear(a + "in_proj", Role::AttentionProjection, plus(plus(m.inner, conv), m.heads), h, m.proj_bias, b);
+  add(a + "dt_bias", "dt_bias", Role::AttentionOther, m.heads, 1, b);
+  add(a + "A_log", "A_log", Role::AttentionOther, m.heads, 1, b);
+  add(a + "D", "D", Role::AttentionOther, m.heads, 1, b);
+  if (m.gated_norm) norm(a + "norm", m.inner, b, NormKind::RmsNorm);
+  linear(a + "out_proj", Role::AttentionProjection, h, m.inner, m.proj_bias, b);
+}
+
+void InventoryBuilder::short_conv(const std::string& p, int b) {
+  // Lfm2ShortConv (transformers models/lfm2): in_proj h → 3h (B, C, x), Conv1d(h, h, L, groups=h), out_proj.
+  const ShortConvSpec& c = *s_.short_conv;
+  const std::uint64_t h = s_.hidden_size;
+  const std::string a = p + std::string(n_.short_conv);
+  add(a + "conv.weight", "conv", Role::AttentionOther, h, c.kernel, b);
+  if (c.bias) add(a + "conv.bias", "conv", Role::AttentionOther, h, 1, b);
+  linear(a + "in_proj", Role::AttentionProjection, mul(3, h), h, c.bias, b);
+  linear(a + "out_proj", Role::AttentionProjection, h, h, c.bias, b);
 }
 
 void InventoryBuilder::dense_mlp(const std::string& p, int b, std::uint64_t width, Role role) {
@@ -296,7 +350,8 @@ void InventoryBuilder::moe_mlp(const std::string& p, int b) {
   if (m.shared_expert_gate) linear(p + "shared_expert_gate", Role::Router, 1, h, false, b);
 }
 
-void InventoryBuilder::decoder_layer(int b, bool moe, bool indexer) {
+void InventoryBuilder::decoder_layer(int b, const LayerSpec& layer) {
+  const bool moe = layer.moe, indexer = layer.indexer && s_.dsa_indexer.has_value();
   const std::uint64_t h = s_.hidden_size;
   const std::string p = std::string(n_.layers) + ".{i}.";
   const std::string norm1(n_.norm1), norm2(n_.norm2);
@@ -319,7 +374,13 @@ void InventoryBuilder::decoder_layer(int b, bool moe, bool indexer) {
       norm(p + "post_feedforward_layernorm", h, b);
       break;
   }
-  attention(p, b, indexer);
+  switch (layer.kind) {
+    case LayerKind::Attention: attention(p, b, indexer); break;
+    case LayerKind::LinearAttention: linear_attention(p, b); break;
+    case LayerKind::Mamba2: mamba2_mixer(p, b); break;
+    case LayerKind::ShortConv: short_conv(p, b); break;
+  }
+  if (layer.parallel_mamba) mamba2_mixer(p, b);
   if (s_.block == BlockStyle::PreNorm || s_.block == BlockStyle::PostLN) norm(p + norm2, h, b);
   if (moe) {
     moe_mlp(p + std::string(n_.moe.empty() ? n_.mlp : n_.moe), b);
@@ -364,18 +425,26 @@ void InventoryBuilder::decoder_stack() {
   const std::size_t first_block = inv_.blocks.size();
   std::uint64_t i = 0;
   while (i < s_.num_layers) {
-    const bool moe = s_.layers[i].moe;
-    const bool indexer = s_.layers[i].indexer && s_.dsa_indexer.has_value();
+    const LayerSpec& layer = s_.layers[i];
+    Block kind;
+    kind.moe = layer.moe;
+    kind.indexer = layer.indexer && s_.dsa_indexer.has_value();
+    kind.kind = layer.kind;
+    kind.parallel_mamba = layer.parallel_mamba;
     std::uint64_t j = i;
-    while (j < s_.num_layers && s_.layers[j].moe == moe && (s_.layers[j].indexer && s_.dsa_indexer.has_value()) == indexer) ++j;
-    // Merge with an existing block of the same kind (DeepSeek moe_layer_freq > 1 alternates).
+    while (j < s_.num_layers && kind.holds(s_, s_.layers[j])) ++j;
+    // Merge with an existing block of the same kind (DeepSeek moe_layer_freq > 1 alternates, hybrid
+    // models interleave mixers).
     int b = -1;
     for (std::size_t k = first_block; k < inv_.blocks.size(); ++k)
-      if (inv_.blocks[k].moe == moe && inv_.blocks[k].indexer == indexer) b = static_cast<int>(k);
+      if (inv_.blocks[k].holds(s_, layer)) b = static_cast<int>(k);
     if (b < 0) {
-      b = add_block(std::string(n_.layers) + "." + std::to_string(i), 0, i, moe, encoder);
-      inv_.blocks.back().indexer = indexer;
-      decoder_layer(b, moe, indexer);
+      b = add_block(std::string(n_.layers) + "." + std::to_string(i), 0, i, kind.moe, encoder);
+      Block& added = inv_.blocks.back();
+      added.indexer = kind.indexer;
+      added.kind = kind.kind;
+      added.parallel_mamba = kind.parallel_mamba;
+      decoder_layer(b, layer);
     }
     inv_.blocks[static_cast<std::size_t>(b)].count += j - i;
     i = j;
@@ -542,18 +611,21 @@ Result<Inventory> build_inventory(const ModelDescription& spec) {
   }
   for (std::size_t k = before; k < b.inventory().groups.size(); ++k) b.inventory().groups[k].in_base = false;
   Inventory& inv = b.inventory();
-  if (spec.mtp_layers > 0 && spec.moe) {
-    // DeepSeek-V3 multi-token prediction module: stored in the checkpoint (layer index
-    // num_hidden_layers), not instantiated by transformers. One MoE decoder layer plus enorm,
-    // hnorm (RMSNorm h each), eh_proj (2h → h) and a final norm; embedding and head are shared.
-    // With DSA the MTP layer has its own indexer (GLM-5.1: 753,864,139,008 stored elements, see
-    // tests/model/arch/deepseek_test.cpp). One MoE block stands for the layer (the indexed one when
-    // the model has an indexer).
+  if (spec.mtp_layers > 0) {
+    // Multi-token prediction module: stored in the checkpoint, not instantiated by transformers.
+    // DeepSeek-V3 (layer index num_hidden_layers): one decoder layer plus enorm, hnorm (RMSNorm h
+    // each), eh_proj (2h → h) and a final norm; Qwen3-Next / Qwen3.5 (mtp.*): the same shapes as
+    // pre_fc_norm_embedding, pre_fc_norm_hidden, fc and norm around one full-attention layer.
+    // Embedding and head are shared. The layer is an attention layer of the model's own MLP kind —
+    // the MoE one when the model has experts, the indexed one when it has a DSA indexer (GLM-5.1:
+    // 753,864,139,008 stored elements, tests/model/arch/deepseek_test.cpp; Qwen3.5-27B:
+    // 27,781,427,952, tests/model/arch/qwen3_next_test.cpp).
+    const auto rank = [](const Block& blk) { return (blk.moe ? 2 : 0) + (blk.indexer ? 1 : 0); };
     int mtp_block = -1;
     for (std::size_t k = 0; k < inv.blocks.size(); ++k) {
       const Block& blk = inv.blocks[k];
-      if (!blk.moe) continue;
-      if (mtp_block < 0 || (blk.indexer && !inv.blocks[static_cast<std::size_t>(mtp_block)].indexer)) mtp_block = static_cast<int>(k);
+      if (blk.kind != LayerKind::Attention || blk.encoder || blk.parallel_mamba) continue;
+      if (mtp_block < 0 || rank(blk) > rank(inv.blocks[static_cast<std::size_t>(mtp_block)])) mtp_block = static_cast<int>(k);
     }
     std::uint64_t layer_params = 0, layer_stored_buffers = 0;
     for (const auto& g : inv.groups) {

@@ -49,8 +49,12 @@ class InventoryBuilder {
   void suppress_units(bool on) { unit_suppressed_ = on; }
 
   // The generic parts (inventory.cpp): one decoder layer, attention, MLPs, the decoder stack, heads.
-  void decoder_layer(int block, bool moe, bool indexer = false);
+  void decoder_layer(int block, const LayerSpec& layer);
   void attention(const std::string& prefix, int block, bool indexer = false);
+  // The token mixers of hybrid layers (description.hpp: LinearAttentionSpec, Mamba2Spec, ShortConvSpec).
+  void linear_attention(const std::string& prefix, int block);
+  void mamba2_mixer(const std::string& prefix, int block);
+  void short_conv(const std::string& prefix, int block);
   void dense_mlp(const std::string& prefix, int block, std::uint64_t width, Role role);
   void moe_mlp(const std::string& prefix, int block);
   void decoder_stack();

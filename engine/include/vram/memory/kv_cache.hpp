@@ -67,7 +67,35 @@ struct KvRequest {
   bool flash_attn = false;             // llama.cpp: FA pads the cache to 256 cells, else 32
   std::uint64_t max_num_batched_tokens = 2048;  // vLLM sliding-window reserve
   std::uint64_t block_size = 16;       // vLLM CacheConfig.block_size default
+  DType model_dtype = DType::BF16;     // the weights' compute dtype: what conv states are kept in
+  std::uint64_t tensor_parallel = 1;   // vLLM shards the recurrent states' heads and channels
 };
+
+// Whether a decoder layer keeps per-token K/V (attention layers; Falcon-H1's parallel layers too).
+[[nodiscard]] constexpr bool holds_kv(const LayerSpec& layer) {
+  return layer.kind == LayerKind::Attention;
+}
+// Whether it keeps a constant-size state per sequence (gated DeltaNet, Mamba2, short conv).
+[[nodiscard]] constexpr bool holds_state(const LayerSpec& layer) {
+  return layer.kind != LayerKind::Attention || layer.parallel_mamba;
+}
+
+// The constant state one such layer keeps per sequence, as each runtime allocates it:
+// - transformers: conv state [conv_dim, conv_kernel] in the model dtype (Qwen3NextDynamicCache,
+//   HybridMambaAttentionDynamicCache, Lfm2HybridConvCache pad the window to the full kernel); the
+//   DeltaNet recurrent state [value_heads, key_head_dim, value_head_dim] in fp32 (torch/fla
+//   chunk_gated_delta_rule return the final state in float32), the Mamba2 SSM state
+//   [heads, head_dim, state] in the model dtype.
+// - vLLM: MambaStateShapeCalculator — conv (conv_kernel − 1) × conv_dim / tp, temporal
+//   (heads / tp) × head_dim × state (DeltaNet: value_heads × key_head_dim × value_head_dim) in
+//   mamba_ssm_dtype when the config sets it, else the model dtype; short conv (L − 1) × h / tp.
+// - llama.cpp: llama_memory_recurrent keeps r (n_embd_r = (d_conv − 1) × conv channels) and s
+//   (n_embd_s = state × inner) in f32, one cell per sequence (n_seq_max).
+struct LayerState {
+  Q conv;       // bytes of the conv state, one sequence
+  Q recurrent;  // bytes of the recurrent / SSM state, one sequence (0 for short conv)
+};
+[[nodiscard]] LayerState layer_state_bytes(const ModelDescription& spec, const LayerSpec& layer, const KvRequest& request);
 
 // llama.cpp cache padding (llama_kv_cache_unified::get_padding: FA kernels need 256, else 32).
 [[nodiscard]] constexpr std::uint64_t llama_cpp_kv_pad(bool flash_attn) { return flash_attn ? 256 : 32; }
@@ -88,6 +116,8 @@ struct KvCacheBytes {
   Q per_token;  // all layers in range, one token of context (full layers)
   Message source;
   Message indexer_source;  // set when DSA indexer keys are part of `bytes`
+  Q state;                 // the recurrent / conv states of the non-attention layers (part of `bytes`)
+  Message state_source;    // set when `state` is not zero
 };
 
 // Bytes of one DSA indexer key row (one per token per indexer layer): vLLM's

@@ -30,6 +30,9 @@ struct ModuleNames {
   std::string_view final_norm = "norm";
   std::string_view lm_head = "lm_head";
   std::string_view attn = "self_attn.";
+  std::string_view linear_attn = "linear_attn.";  // a gated DeltaNet layer's mixer (Qwen3-Next)
+  std::string_view mamba = "mamba.";              // a Mamba2 layer's mixer
+  std::string_view short_conv = "conv.";          // an LFM2 conv layer's mixer
   std::string_view q = "q_proj";
   std::string_view k = "k_proj";
   std::string_view v = "v_proj";

@@ -30,6 +30,15 @@ enum class MlpKind : std::uint8_t {
 
 enum class AttentionKind : std::uint8_t { Full, Sliding };
 
+// The token mixer of one decoder layer. Only attention layers hold a per-token KV cache; the others
+// hold a state of constant size per sequence (state_bytes in kv_cache.hpp).
+enum class LayerKind : std::uint8_t {
+  Attention,        // softmax attention (full or sliding)
+  LinearAttention,  // gated DeltaNet (Qwen3-Next, Qwen3.5): recurrent state + conv state
+  Mamba2,           // Mamba2 mixer (Nemotron-H, Granite-4.0-H, Falcon-H1): SSM state + conv state
+  ShortConv,        // LFM2 gated short convolution: conv state only
+};
+
 enum class QkNorm : std::uint8_t {
   None,
   PerHead,    // RMSNorm(head_dim) shared across heads (Qwen3, Gemma-3)
@@ -53,6 +62,47 @@ struct LayerSpec {
   bool moe = false;          // routed-expert MLP (else dense MLP)
   bool rope = true;          // false: a NoPE layer (SmolLM3 no_rope_layers, EXAONE-4 global layers)
   bool indexer = false;      // runs a DSA lightning indexer with its own K cache (DeepSeek-V3.2, GLM-5)
+  LayerKind kind = LayerKind::Attention;
+  // Falcon-H1: attention and a Mamba2 mixer side by side in every layer (both caches).
+  bool parallel_mamba = false;
+};
+
+// Gated DeltaNet linear attention (transformers Qwen3NextGatedDeltaNet / Qwen3_5GatedDeltaNet):
+// q, k of key_heads × key_head_dim, v of value_heads × value_head_dim, a depthwise causal conv over
+// q‖k‖v of conv_kernel taps, per-value-head decay (A_log, dt_bias) and a gated RMSNorm(value_head_dim).
+struct LinearAttentionSpec {
+  std::uint64_t key_heads = 16;        // linear_num_key_heads
+  std::uint64_t value_heads = 32;      // linear_num_value_heads
+  std::uint64_t key_head_dim = 128;    // linear_key_head_dim
+  std::uint64_t value_head_dim = 128;  // linear_value_head_dim
+  std::uint64_t conv_kernel = 4;       // linear_conv_kernel_dim
+  bool split_projections = false;      // Qwen3.5: in_proj_qkv, in_proj_z, in_proj_b, in_proj_a (Qwen3-Next: in_proj_qkvz, in_proj_ba)
+  [[nodiscard]] std::uint64_t key_dim() const { return key_heads * key_head_dim; }
+  [[nodiscard]] std::uint64_t value_dim() const { return value_heads * value_head_dim; }
+  [[nodiscard]] std::uint64_t conv_dim() const { return 2 * key_dim() + value_dim(); }
+};
+
+// Mamba2 mixer (transformers NemotronHMamba2Mixer, GraniteMoeHybridMambaLayer, FalconH1Mixer):
+// in_proj h → 2·inner + 2·groups·state + heads, a depthwise conv over x‖B‖C, A_log/D/dt_bias per
+// head, a gated RMSNorm over inner, out_proj inner → h.
+struct Mamba2Spec {
+  std::uint64_t heads = 0;        // mamba_num_heads / mamba_n_heads
+  std::uint64_t head_dim = 0;     // mamba_head_dim / mamba_d_head
+  std::uint64_t state = 128;      // ssm_state_size / mamba_d_state
+  std::uint64_t groups = 1;       // n_groups / mamba_n_groups
+  std::uint64_t conv_kernel = 4;  // conv_kernel / mamba_d_conv
+  std::uint64_t inner = 0;        // intermediate width (heads × head_dim, or mamba_expand × hidden)
+  bool conv_bias = true;
+  bool proj_bias = false;         // in_proj / out_proj bias
+  bool gated_norm = true;         // a MambaRMSNormGated(inner) (Falcon-H1: mamba_rms_norm)
+  [[nodiscard]] std::uint64_t conv_dim() const { return inner + 2 * groups * state; }
+};
+
+// LFM2 short convolution (Lfm2ShortConv): in_proj h → 3h, a depthwise conv of conv_L_cache taps over
+// h channels, out_proj h → h.
+struct ShortConvSpec {
+  std::uint64_t kernel = 3;  // conv_L_cache
+  bool bias = false;         // conv_bias
 };
 
 struct MoeSpec {
@@ -99,6 +149,14 @@ struct VisionSpec {
   std::uint64_t image_size = 224;
   std::uint64_t patch_size = 16;
   bool use_head = true;  // SiglipMultiheadAttentionPoolingHead unless vision_use_head is false
+  // Qwen3-VL-style towers (Qwen3.5): a Conv3d patch embed over temporal_patch_size frames, a learned
+  // position table, a patch merger of spatial_merge_size² patches into out_hidden_size.
+  std::uint64_t heads = 0;  // attention heads (the rotary table's head_dim); 0 when unused
+  std::uint64_t temporal_patch_size = 1;
+  std::uint64_t spatial_merge_size = 1;
+  std::uint64_t out_hidden_size = 0;
+  std::uint64_t position_embeddings = 0;
+  std::uint64_t deepstack_mergers = 0;
 };
 
 struct EncoderDecoderSpec {      // T5
@@ -226,7 +284,15 @@ struct ModelDescription {
   std::optional<MlaSpec> mla;
   std::optional<EncoderDecoderSpec> encoder_decoder;
   std::optional<VisionSpec> vision;        // multimodal Gemma-3
-  std::uint64_t mtp_layers = 0;            // num_nextn_predict_layers: stored, not built by transformers
+  std::uint64_t mtp_layers = 0;            // num_nextn_predict_layers / mtp_num_hidden_layers: stored, not built by transformers
+  bool attn_output_gate = false;           // Qwen3-Next / Qwen3.5: q_proj also produces a sigmoid output gate (2× rows)
+  std::optional<LinearAttentionSpec> linear_attention;
+  std::optional<Mamba2Spec> mamba;
+  std::optional<ShortConvSpec> short_conv;
+  // dtype of the recurrent (SSM / DeltaNet) state; the conv state uses the KV element type.
+  // mamba_ssm_dtype in the config (vLLM MambaDType "auto" = model dtype); transformers and llama.cpp
+  // keep their own (see state_bytes in kv_cache.hpp).
+  std::optional<DType> ssm_state_dtype;
   std::optional<DsaIndexerSpec> dsa_indexer;  // DeepSeek-V3.2 / GLM-5 sparse attention (layers[i].indexer)
 
   DType torch_dtype = DType::F32;          // checkpoint dtype from torch_dtype/dtype (F32 if absent)

@@ -41,6 +41,14 @@ struct Block {
   bool moe = false;
   bool encoder = false;   // encoder stack (T5/BERT)
   bool indexer = false;   // layers with a DSA lightning indexer (DeepSeek-V3.2, GLM-5)
+  LayerKind kind = LayerKind::Attention;  // the layers' token mixer (hybrid models mix kinds)
+  bool parallel_mamba = false;            // Falcon-H1: attention and Mamba2 side by side
+
+  // Whether decoder layer `layer` of `spec` is an instance of this block.
+  [[nodiscard]] bool holds(const ModelDescription& spec, const LayerSpec& layer) const {
+    return layer.moe == moe && (layer.indexer && spec.dsa_indexer.has_value()) == indexer && layer.kind == kind &&
+           layer.parallel_mamba == parallel_mamba;
+  }
 };
 
 // A group of identical tensors: `rows × cols` elements (× `experts`), repeated once per instance
