@@ -218,8 +218,8 @@ void InventoryBuilder::attention(const std::string& p, int b, bool indexer) {
   switch (s_.qk_norm) {
     case QkNorm::None: break;
     case QkNorm::PerHead:
-      norm(a + "q_norm", d, b, NormKind::RmsNorm);
-      norm(a + "k_norm", d, b, NormKind::RmsNorm);
+      norm(a + std::string(n_.q_norm), d, b, NormKind::RmsNorm);
+      norm(a + std::string(n_.k_norm), d, b, NormKind::RmsNorm);
       break;
     case QkNorm::FullWidth:
       norm(a + "q_norm", mul(nh, d), b, NormKind::RmsNorm);

@@ -38,6 +38,7 @@ struct ModuleNames {
   std::string_view v = "v_proj";
   std::string_view qkv = "qkv_proj";
   std::string_view o = "o_proj";
+  std::string_view q_norm = "q_norm", k_norm = "k_norm";  // per-head q/k norms (LFM2: q_layernorm, k_layernorm)
   std::string_view mlp = "mlp.";
   std::string_view gate = "gate_proj";
   std::string_view up = "up_proj";
