@@ -143,6 +143,8 @@ Result<Report> estimate_inference(const Model& model, const InferenceOptions& re
                                          : kv_cache_bytes(spec, c.width, c.kv_elem, one, c.first_layer, c.last_layer).bytes;
   b.check(c.kv_per_seq);
   b.fact("kv_bytes_per_token", c.kv.per_token, {Msg::fact_kv_bytes_per_token, {{"dtype", c.kv_elem.name}}}, true);
+  // Hybrid models: the constant state of their linear-attention / Mamba2 / conv layers (inside the KV item).
+  if (c.kv.state.value() > 0) b.fact("state_bytes", c.kv.state, Msg::fact_state_bytes, true);
   if (c.encoder_only) b.warn(Msg::warn_encoder_no_kv);
 
   // Prefill forward shape on one GPU.
