@@ -369,6 +369,8 @@ Result<Plan> make_plan(const Model& m, const WeightFormat& f) {
   for (const auto& g : inv.groups) {
     if (g.is_buffer() || !g.in_full) continue;
     const std::uint64_t rows = g.rows * g.experts;  // Linear out-features stacked over experts
+    // Matched once per group, not once per layer instance (a skip list is globbed per name).
+    const bool listed = skip_listed(g, skip);
     for (const Placement& at : placements_of(m, g, has_decoder_blocks)) {
       StoredTensor st;
       const bool linear = is_torch_linear(g, s);
@@ -378,7 +380,7 @@ Result<Plan> make_plan(const Model& m, const WeightFormat& f) {
         case WeightKind::BnbNf4:
         case WeightKind::BnbFp4: {
           // transformers get_keys_to_not_convert: the output embedding / last child (lm_head, classifier).
-          const bool convert = linear && g.role != Role::LmHead && g.role != Role::TaskHead && !skip_listed(g, skip);
+          const bool convert = linear && g.role != Role::LmHead && g.role != Role::TaskHead && !listed;
           if (!convert) {
             st = dense_tensor(g.numel(), plan.dense);
             break;
@@ -387,17 +389,15 @@ Result<Plan> make_plan(const Model& m, const WeightFormat& f) {
             return f.kind == WeightKind::BnbInt8 ? bnb_int8_tensor(g.rows, g.cols)
                                                  : bnb_4bit_tensor(g.rows, g.cols, nf4, f.double_quant, torch_dtype_repr(plan.dense));
           };
-          st = one();
-          for (std::uint64_t e = 1; e < g.experts; ++e) {  // one Linear8bitLt / Linear4bit per expert
-            const StoredTensor next = one();
-            st.params += next.params, st.bytes += next.bytes;
-            for (std::size_t k = 0; k < st.meta.size(); ++k) st.meta[k].elements += next.meta[k].elements;
-          }
+          st = one();  // one Linear8bitLt / Linear4bit per expert, all of one shape
+          const std::uint64_t e = g.experts;
+          st.params *= e, st.bytes *= e;
+          for (auto& p : st.meta) p.elements *= e;
           break;
         }
         case WeightKind::Gptq:
         case WeightKind::Awq: {
-          const bool convert = linear && in_block && g.role != Role::Router && !skip_listed(g, skip);
+          const bool convert = linear && in_block && g.role != Role::Router && !listed;
           if (!convert) {
             st = dense_tensor(g.numel(), plan.dense);
           } else {
@@ -409,7 +409,7 @@ Result<Plan> make_plan(const Model& m, const WeightFormat& f) {
           break;
         }
         case WeightKind::Fp8: {
-          const bool convert = linear && in_block && !skip_listed(g, skip);
+          const bool convert = linear && in_block && !listed;
           if (!convert) {
             st = dense_tensor(g.numel(), plan.dense);
           } else {
