@@ -187,7 +187,7 @@ std::optional<Fetch> get(const HubSettings& s, std::string url, const std::strin
       return std::nullopt;
     }
     if (rc == CURLE_OPERATION_TIMEDOUT) {
-      error = file + ": the Hub did not answer within " + std::to_string(s.timeout_ms / 1000.0).substr(0, 4) + " s (timeout)";
+      error = file + ": the Hub did not answer within " + std::to_string(static_cast<double>(s.timeout_ms) / 1000.0).substr(0, 4) + " s (timeout)";
       return std::nullopt;
     }
     if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && r.enough)) {
@@ -334,7 +334,7 @@ std::optional<HubSettings> hub_settings(const Args& args, std::string& error) {
   } else {
     const std::string home = env("HF_HOME").empty() ? (env("HOME").empty() ? "" : env("HOME") + "/.cache/huggingface") : env("HF_HOME");
     if (!home.empty())
-      if (auto t = slurp(home + "/token", 4096)) s.token = trim(*t);
+      if (auto f = slurp(home + "/token", 4096)) s.token = trim(*f);
   }
   if (s.token.find_first_of("\r\n") != std::string::npos) {
     error = "the Hub token holds a line break: it must be one line";

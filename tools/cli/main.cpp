@@ -254,7 +254,7 @@ std::optional<Loaded> load_model(const Args& args, int& rc) {
     rc = fail(m.error(), vram::cli::shown(source));
     return std::nullopt;
   }
-  return Loaded{source, std::move(m).value()};
+  return Loaded{source, std::move(m).value(), std::nullopt};
 }
 
 std::string gib(std::uint64_t bytes) { return vram::format_bytes(bytes); }

@@ -40,7 +40,8 @@ Result<std::vector<std::string>> hub_shards_from_index(std::string_view index_te
     return make_error(ErrorCode::InvalidValue, file, {Msg::error_hub_weight_map, {{"file", file}}});
   std::vector<std::string> out;
   std::set<std::string> seen;
-  for (const auto& [tensor, shard] : map->items()) {
+  for (auto it = map->begin(); it != map->end(); ++it) {
+    const auto& shard = it.value();
     if (!shard.is_string() || !plain_shard_name(shard.get_ref<const std::string&>()))
       return make_error(ErrorCode::InvalidValue, file, {Msg::error_hub_shard_name, {{"file", file}, {"value", shown(shard.dump())}}});
     const auto& name = shard.get_ref<const std::string&>();
