@@ -20,7 +20,15 @@ TEST_CASE("hostile indexes are errors naming the index", "[hub]") {
     REQUIRE(r.error().field == "model.safetensors.index.json");
   }
   std::string many = R"({"weight_map":{)";
-  for (int i = 0; i < 257; ++i) many += (i ? "," : "") + std::string("\"t") + std::to_string(i) + "\":\"s" + std::to_string(i) + ".safetensors\"";
+  for (int i = 0; i < 257; ++i) {
+    const std::string n = std::to_string(i);
+    if (i) many += ',';
+    many += "\"t";
+    many += n;
+    many += "\":\"s";
+    many += n;
+    many += ".safetensors\"";
+  }
   REQUIRE_FALSE(vram::hub_shards_from_index(many + "}}").ok());
 }
 

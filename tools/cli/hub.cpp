@@ -78,7 +78,7 @@ struct Response {
   long status = 0;
   std::string body, etag, location, retry_after;
   bool too_large = false, enough = false;
-  std::size_t limit = 0, want = 0;  // want: stop once this many bytes arrived (a Range the server ignored)
+  std::size_t limit = 0, want = 0, from = 0;  // want: the Range's length (from byte `from`)
 };
 
 std::size_t on_body(char* p, std::size_t size, std::size_t n, void* ud) {
@@ -88,8 +88,10 @@ std::size_t on_body(char* p, std::size_t size, std::size_t n, void* ud) {
     if (r->body.size() < 4096) r->body.append(p, std::min(len, 4096 - r->body.size()));
     return len;
   }
-  if (r->want && r->body.size() + len >= r->want) {
-    r->body.append(p, r->want - r->body.size());
+  // A 206 holds the range; a 200 (Range ignored) the whole file: stop once the range is in.
+  const std::size_t target = r->status == 206 ? r->want : r->from + r->want;
+  if (r->want && r->body.size() + len >= target) {
+    r->body.append(p, target - r->body.size());
     r->enough = true;
     return 0;  // stop the transfer: we have the bytes we asked for
   }
@@ -154,6 +156,7 @@ std::optional<Fetch> get(const HubSettings& s, std::string url, const std::strin
     r = Response{};
     r.limit = limit;
     r.want = count ? static_cast<std::size_t>(count) : 0;
+    r.from = static_cast<std::size_t>(from);
     curl_slist* hdrs = nullptr;
     std::string auth;
     if (!s.token.empty() && endpoint && same_origin(*u, *endpoint)) {
