@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # clang + libclang-rt-14-dev (only recommended by clang, holds libFuzzer): the fuzz targets.
-packages=(cmake g++ make catch2 nlohmann-json3-dev emscripten chromium brotli python3 clang libclang-rt-14-dev)
+packages=(cmake g++ make catch2 nlohmann-json3-dev libcurl4-openssl-dev emscripten chromium brotli python3 clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

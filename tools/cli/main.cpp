@@ -20,6 +20,7 @@
 
 #include "accuracy.hpp"
 #include "args.hpp"
+#include "hub.hpp"
 #include "vram/base/format.hpp"
 #include "vram/estimate/advise.hpp"
 #include "vram/estimate/estimate.hpp"
@@ -27,6 +28,7 @@
 #include "vram/model/catalog.hpp"
 #include "vram/model/gguf.hpp"
 #include "vram/model/hf_table.hpp"
+#include "vram/model/safetensors.hpp"
 #include "vram/view/views.hpp"
 #include "vram/workload/option_table.hpp"
 #include "vram/workload/options.hpp"
@@ -178,6 +180,7 @@ std::optional<vram::GgufModel> read_gguf_model(const std::string& path, std::str
 struct Loaded {
   std::string source;
   vram::Model model;
+  std::optional<vram::StoredTensors> stored;  // from the Hub's safetensors headers
 };
 
 // --config FILE, --model ID or --gguf FILE (one of them); errors are prefixed with the file name.
@@ -210,12 +213,38 @@ std::optional<Loaded> load_model(const Args& args, int& rc) {
     source = *file;
   } else if (id) {
     auto m = vram::find_catalog_model(*id);
-    if (!m) {
+    const std::string repo = vram::normalize_model_id(*id);
+    if (m && !vram::cli::hub_requested(args)) {
+      text = std::string(m.value().config_json);
+      source = std::string(m.value().id);
+    } else if (!repo.empty() && vram::valid_repo_id(repo)) {
+      // Not in the catalog (or --endpoint/--revision/--token-file given): the Hub.
+      std::string error;
+      auto s = vram::cli::hub_settings(args, error);
+      auto files = s ? vram::cli::hub_load(repo, *s, error) : std::nullopt;
+      if (!files) {
+        rc = fail(error);
+        return std::nullopt;
+      }
+      auto model = vram::load_model(files->config_text);
+      if (!model) {
+        rc = fail(model.error(), repo + "/config.json");
+        return std::nullopt;
+      }
+      Loaded out{repo, std::move(model).value(), std::nullopt};
+      if (!files->headers.empty()) {
+        auto st = vram::read_safetensors_headers(files->headers, out.model);
+        if (!st) {
+          rc = fail(st.error(), repo);
+          return std::nullopt;
+        }
+        out.stored = std::move(st).value();
+      }
+      return out;
+    } else {
       rc = fail(m.error());
       return std::nullopt;
     }
-    text = std::string(m.value().config_json);
-    source = std::string(m.value().id);
   } else {
     rc = fail("give --config FILE or --model ID (or --gguf FILE)");
     return std::nullopt;
@@ -225,7 +254,7 @@ std::optional<Loaded> load_model(const Args& args, int& rc) {
     rc = fail(m.error(), vram::cli::shown(source));
     return std::nullopt;
   }
-  return Loaded{source, std::move(m).value()};
+  return Loaded{source, std::move(m).value(), std::nullopt};
 }
 
 std::string gib(std::uint64_t bytes) { return vram::format_bytes(bytes); }
@@ -234,9 +263,10 @@ std::string gib(std::uint64_t bytes) { return vram::format_bytes(bytes); }
 
 std::string flag_of(std::string_view id) { return vram::spell_option(id, vram::Spelling::Cli).substr(2); }
 
+// The model-input flags every model command takes (the Hub ones: tools/cli/hub.hpp).
 struct Flags {
-  std::set<std::string> values{"config", "model", "gguf"};
-  std::set<std::string> switches{"json", "help"};
+  std::set<std::string> values{"config", "model", "gguf", "revision", "endpoint", "token-file"};
+  std::set<std::string> switches{"json", "help", "offline"};
 };
 
 template <class Options>
@@ -336,7 +366,8 @@ void usage() {
                "  gpus       the built-in accelerator catalog\n"
                "  models     the built-in model catalog\n"
                "  accuracy   measured vs estimated over tests/data/measured (--data DIR, --markdown FILE)\n\n"
-               "model input: --config FILE (or - for standard input) | --model ID (a catalog id or Hub URL) | --gguf FILE; --json for one JSON object\n";
+               "model input: --config FILE (or - for standard input) | --model ID (a catalog id, or org/name read from the Hub) | --gguf FILE; --json for one JSON object\n"
+               "Hub: --revision REV, --endpoint URL (or HF_ENDPOINT), --token-file FILE (or HF_TOKEN, or $HF_HOME/token), --offline (catalog and cache only)\n";
 }
 
 void model_help(const char* what) {
@@ -344,11 +375,16 @@ void model_help(const char* what) {
   std::printf("  %-34s %s\n  %-34s %s\n  %-34s %s\n  %-34s %s\n", "--config FILE", "a config.json (- reads standard input)", "--model ID",
               "a catalog id or Hub URL (vramcalc models)", "--gguf FILE",
               "a .gguf file (its header only; every part of a -00001-of-0000N split)", "--json", "one JSON object on standard output");
+  std::printf("  %-34s %s\n  %-34s %s\n  %-34s %s\n  %-34s %s\n", "--revision REV", "the Hub branch, tag or commit (default main)", "--endpoint URL",
+              "a Hub mirror (default HF_ENDPOINT, else https://huggingface.co)", "--token-file FILE",
+              "the Hub token (else HF_TOKEN, else $HF_HOME/token or ~/.cache/huggingface/token)", "--offline",
+              "no network: the catalog and the cache ($XDG_CACHE_HOME/vramcalc) only");
 }
 
 int cmd_params(const std::vector<std::string>& argv) {
   std::string error;
-  auto args = Args::parse(argv, {"config", "model", "gguf"}, {"json", "help"}, error);
+  const Flags flags;
+  auto args = Args::parse(argv, flags.values, flags.switches, error);
   if (!args) return fail(error);
   if (args->flag("help")) {
     model_help("params");
@@ -360,7 +396,9 @@ int cmd_params(const std::vector<std::string>& argv) {
   const vram::Model& m = loaded->model;
   const vram::Inventory& inv = m.inventory;
   if (args->flag("json")) {
-    print_json(with_source(loaded->source, vram::view_params(m, kStyle, true)));
+    auto v = with_source(loaded->source, vram::view_params(m, kStyle, true));
+    if (loaded->stored) v.set("safetensors", vram::view_safetensors(*loaded->stored, m, kStyle));
+    print_json(v);
     return 0;
   }
   std::cout << loaded->source << "  (" << m.spec.model_type << (m.spec.architecture.empty() ? "" : ", " + m.spec.architecture) << ")\n\n";
@@ -374,6 +412,9 @@ int cmd_params(const std::vector<std::string>& argv) {
   if (inv.checkpoint_params != inv.total_params)
     std::printf("  %-24s %22s  (stored elements: parameters, persistent buffers, MTP layers)\n", "checkpoint tensors",
                 vram::format_count(inv.checkpoint_params).c_str());
+  if (loaded->stored)
+    std::printf("  %-24s %22s  (%s bytes in %s safetensors files, from their headers)\n", "stored tensors", vram::format_count(loaded->stored->tensors).c_str(),
+                vram::format_count(loaded->stored->bytes).c_str(), vram::format_count(loaded->stored->files).c_str());
   std::printf("\n  Hugging Face calculator view (%s, float32):\n", inv.hf.class_name.c_str());
   std::printf("    total size     %s (%s bytes)\n", gib(inv.hf.total_bytes_fp32).c_str(), vram::format_count(inv.hf.total_bytes_fp32).c_str());
   std::printf("    largest layer  %s (%s bytes, %s)\n", gib(inv.hf.largest_layer_bytes_fp32).c_str(),
@@ -675,7 +716,8 @@ int cmd_what_runs(const std::vector<std::string>& argv) {
 
 int cmd_hf_table(const std::vector<std::string>& argv) {
   std::string error;
-  auto args = Args::parse(argv, {"config", "model", "gguf"}, {"json", "help"}, error);
+  const Flags flags;
+  auto args = Args::parse(argv, flags.values, flags.switches, error);
   if (!args) return fail(error);
   if (args->flag("help")) {
     model_help("hf-table");
