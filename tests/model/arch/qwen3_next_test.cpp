@@ -92,3 +92,16 @@ TEST_CASE("Qwen3-Next: layer_types must name linear or full attention", "[arch][
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().field == "layer_types");
 }
+
+TEST_CASE("Qwen3-Next-80B-A3B: built and checkpoint totals", "[arch][qwen3_next][oracle]") {
+  // Oracles: transformers' Qwen3NextForCausalLM = llama.cpp n_params 79,674,391,296 (a Qwen3-Coder-Next
+  // GGUF of the same dimensions, which ships no MTP tensors); the Hub safetensors total of
+  // Qwen/Qwen3-Next-80B-A3B-Instruct 81,324,862,720 (incl. mtp.*), both quoted in public tables.
+  const auto inv = inventory_of(R"({"model_type":"qwen3_next","architectures":["Qwen3NextForCausalLM"],"vocab_size":151936,
+    "hidden_size":2048,"intermediate_size":5120,"num_hidden_layers":48,"num_attention_heads":16,"num_key_value_heads":2,
+    "head_dim":256,"num_experts":512,"num_experts_per_tok":10,"moe_intermediate_size":512,
+    "shared_expert_intermediate_size":512,"linear_num_key_heads":16,"linear_num_value_heads":32,"linear_key_head_dim":128,
+    "linear_value_head_dim":128,"linear_conv_kernel_dim":4,"full_attention_interval":4,"torch_dtype":"bfloat16"})");
+  CHECK(inv.total_params == 79'674'391'296);
+  CHECK(inv.checkpoint_params == 81'324'862'720);
+}
