@@ -146,6 +146,15 @@ std::optional<std::vector<std::size_t>> read_layer_names(FieldReader& r, const M
   return out;
 }
 
+void read_sparse_step_layers(FieldReader& r, ModelDescription& s, MoeSpec& m) {
+  m.layer_freq = r.positive_or("decoder_sparse_step", 1, kMaxLayers);
+  const auto mlp_only = read_layer_list(r, "mlp_only_layers");
+  for (std::uint64_t i = 0; i < s.num_layers && i < s.layers.size(); ++i) {
+    const bool listed = std::find(mlp_only.begin(), mlp_only.end(), i) != mlp_only.end();
+    s.layers[i].moe = !listed && m.routed_experts > 0 && (i + 1) % m.layer_freq == 0;
+  }
+}
+
 std::vector<std::uint64_t> read_layer_list(FieldReader& r, std::string_view key) {
   std::vector<std::uint64_t> out;
   if (const Json* a = r.array(key)) {

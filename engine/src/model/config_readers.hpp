@@ -72,6 +72,10 @@ void read_llama_like(FieldReader& r, ModelDescription& s, std::uint64_t default_
 [[nodiscard]] std::optional<std::vector<std::size_t>> read_layer_names(FieldReader& r, const ModelDescription& s, std::string_view key,
                                                                        std::initializer_list<std::string_view> allowed);
 
+// Qwen-style sparse layers (Qwen2-MoE, Qwen3-MoE, Qwen3-Next, Qwen3.5-MoE): a layer is MoE unless
+// listed in mlp_only_layers, every decoder_sparse_step-th layer; sets m.layer_freq.
+void read_sparse_step_layers(FieldReader& r, ModelDescription& s, MoeSpec& m);
+
 // Layer indices listed under `key` (mlp_only_layers …).
 [[nodiscard]] std::vector<std::uint64_t> read_layer_list(FieldReader& r, std::string_view key);
 

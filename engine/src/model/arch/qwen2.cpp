@@ -37,13 +37,7 @@ void read_qwen2_moe(FieldReader& r, ModelDescription& s) {
   m.shared_intermediate = r.opt_uint("shared_expert_intermediate_size", kMaxWidth).value_or(5632);
   m.shared_experts = m.shared_intermediate > 0 ? 1 : 0;
   m.shared_expert_gate = m.shared_intermediate > 0;
-  // MoE unless listed in mlp_only_layers, every decoder_sparse_step-th layer.
-  m.layer_freq = r.positive_or("decoder_sparse_step", 1, kMaxLayers);
-  const auto mlp_only = read_layer_list(r, "mlp_only_layers");
-  for (std::uint64_t i = 0; i < s.num_layers; ++i) {
-    const bool listed = std::find(mlp_only.begin(), mlp_only.end(), i) != mlp_only.end();
-    s.layers[i].moe = !listed && m.routed_experts > 0 && (i + 1) % m.layer_freq == 0;
-  }
+  read_sparse_step_layers(r, s, m);
   s.moe = m;
 }
 

@@ -38,12 +38,7 @@ void read_qwen3_moe(FieldReader& r, ModelDescription& s) {
   m.routed_experts = r.opt_uint("num_experts", kMaxExperts).value_or(128);
   m.experts_per_token = r.positive_or("num_experts_per_tok", 8, kMaxExperts);
   m.expert_intermediate = r.positive_or("moe_intermediate_size", 768, kMaxWidth);
-  m.layer_freq = r.positive_or("decoder_sparse_step", 1, kMaxLayers);
-  const auto mlp_only = read_layer_list(r, "mlp_only_layers");
-  for (std::uint64_t i = 0; i < s.num_layers; ++i) {
-    const bool listed = std::find(mlp_only.begin(), mlp_only.end(), i) != mlp_only.end();
-    s.layers[i].moe = !listed && m.routed_experts > 0 && (i + 1) % m.layer_freq == 0;
-  }
+  read_sparse_step_layers(r, s, m);
   s.moe = m;
 }
 
